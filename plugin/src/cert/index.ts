@@ -1,0 +1,5 @@
+export * from './key-pair.js';
+export * from './certificate.js';
+export * from './inspect.js';
+export * from './files.js';
+export * from './generate.js';

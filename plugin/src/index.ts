@@ -1,0 +1,1 @@
+export type { CertGenerateResult } from './commands/anzenna/cert/generate.js';
