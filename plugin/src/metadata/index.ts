@@ -1,0 +1,5 @@
+/** Pure metadata helpers: names, XML, the global OAuth settings template and the bundle renderer (no SDR or jsforce). */
+export * from './names.js';
+export * from './xml.js';
+export * from './global-oauth-settings.js';
+export * from './render.js';

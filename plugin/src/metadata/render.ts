@@ -1,0 +1,308 @@
+/**
+ * Renders a deployable source tree from the templates in force-app (the single source of truth)
+ * for a given app name and options:
+ *
+ *   <outputDir>/stage1/                 profile + permission set(s)  (deploy first: the policy names them)
+ *   <outputDir>/stage2/                 ECA, OAuth settings, both policies, rendered global OAuth settings
+ *   <outputDir>/event-log-generation/   EventSettings (deploy separately, best effort)
+ *   <outputDir>/real-time-events/       RealTimeEventSettings (deploy only when the org has the add-on)
+ *
+ * Each stage directory holds the type folders directly (`profiles/…`, `externalClientApps/…`),
+ * so it can be given to SDR or to `sf project deploy start --source-dir` as it is.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderGlobalOauthSettings, generateConsumerKey } from './global-oauth-settings.js';
+import {
+  checkEmail,
+  checkLabel,
+  componentNames,
+  componentRefs,
+  DEFAULT_APP_NAME,
+  DEFAULT_PERMISSION_SET_NAME,
+  DEFAULT_PERMISSION_SET_LABEL,
+  MetadataInputError,
+  templatePaths,
+  type ComponentKey,
+  type ComponentNames,
+  type ComponentRef,
+} from './names.js';
+import { getText, parseMetadataXml, removeElements, serializeMetadataXml, setText, type MetadataDocument } from './xml.js';
+
+/** ipRelaxationPolicyType values (UI: Enforce IP restrictions / Relax IP restrictions / … with second factor / … but relax for refresh tokens). */
+export const IP_RELAXATION_POLICIES = ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'] as const;
+export type IpRelaxationPolicy = (typeof IP_RELAXATION_POLICIES)[number];
+
+export const STAGES = ['stage1', 'stage2', 'event-log-generation', 'real-time-events'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export type RenderBundleOptions = {
+  /** A force-app directory (holding main/default and optional/); see locateSourceDir(). */
+  sourceDir: string;
+  /** Where to write the stages. Must not exist or be empty (stale files would be deployed too), and must not be below a `.forceignore` (see findForceIgnore). */
+  outputDir: string;
+  /** ExternalClientApplication developer name. */
+  appName: string;
+  /** App label; defaults to the app name. At most 40 characters. */
+  label?: string;
+  contactEmail: string;
+  /** ECA description; defaults to the template's. */
+  description?: string;
+  ipRelaxation: IpRelaxationPolicy;
+  /** Integration profile name; defaults to `<app> Integration`. It names a profile this bundle owns: don't point it at a profile used for anything else. */
+  profileName?: string;
+  /** Event Monitoring permission set API name; defaults to Event_Monitoring_Access (default app) or `<app>_Event_Monitoring_Access`. Owned by this bundle, like the profile. */
+  permissionSetName?: string;
+  /** Existing policy fullNames to update instead of the `_defaultPolicy` names (for example what listMetadata found). */
+  oauthPolicyName?: string;
+  appPolicyName?: string;
+  /** Adds the View All Data permission set (stage1) and pre-authorizes it. */
+  viewAllData: boolean;
+  /** Adds the View Setup and Configuration permission set (stage1) and pre-authorizes it. */
+  setupAudit: boolean;
+  /** The global OAuth settings: certificate PEM, the org's My Domain URL, and a consumer key (generated when omitted). */
+  oauth: { certificatePem: string; callbackUrl: string; consumerKey?: string };
+  /** Org Id (00D…) of an org that already has this app: sets `orgScopedExternalApp` to `<orgId>:<app>`. Omit on a first deploy. */
+  orgId?: string;
+};
+
+export type RenderedComponent = ComponentRef & {
+  readonly key: ComponentKey;
+  readonly stage: StageName;
+  /** Absolute path of the written file. */
+  readonly file: string;
+};
+
+export type RenderBundleResult = {
+  readonly names: ComponentNames;
+  /** The consumer key written into the global OAuth settings (given or generated). */
+  readonly consumerKey: string;
+  /** What the OAuth policy pre-authorizes. */
+  readonly preAuthorized: { readonly profiles: readonly string[]; readonly permissionSets: readonly string[] };
+  /** Absolute directory of each stage. */
+  readonly dirs: Readonly<Record<StageName, string>>;
+  readonly components: readonly RenderedComponent[];
+  /** Every written file (absolute), in write order. */
+  readonly files: readonly string[];
+};
+
+type TemplateKey = Exclude<ComponentKey, 'globalSettings'>;
+
+const TEMPLATE_ROOTS: Record<TemplateKey, string> = {
+  eca: 'ExternalClientApplication',
+  oauthSettings: 'ExtlClntAppOauthSettings',
+  oauthPolicy: 'ExtlClntAppOauthConfigurablePolicies',
+  appPolicy: 'ExtlClntAppConfigurablePolicies',
+  profile: 'Profile',
+  permissionSet: 'PermissionSet',
+  viewAllDataPermissionSet: 'PermissionSet',
+  setupAuditPermissionSet: 'PermissionSet',
+  eventSettings: 'EventSettings',
+  realTimeEventSettings: 'RealTimeEventSettings',
+};
+
+/** Org-specific fields that must never travel from a template to another org. */
+const ORG_SPECIFIC: Partial<Record<TemplateKey, string[]>> = {
+  eca: ['orgScopedExternalApp'],
+  oauthSettings: ['oauthLink'],
+};
+
+/** Separator of the policy's comma-separated lists (the names contain no spaces or commas, so no trimming question arises). */
+const LIST_SEPARATOR = ',';
+
+/**
+ * Finds the force-app templates next to this module: the copy shipped in the plugin package
+ * (`plugin/metadata`, with or without a `force-app` level), else the repository's force-app.
+ */
+export function locateSourceDir(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url)); // plugin/lib/metadata or plugin/src/metadata
+  const candidates = [join(here, '..', '..', 'metadata'), join(here, '..', '..', 'metadata', 'force-app'), join(here, '..', '..', '..', 'force-app')];
+  const probe = templatePaths().eca;
+  return candidates.find((dir) => existsSync(join(dir, probe)));
+}
+
+async function loadTemplate(sourceDir: string, key: TemplateKey): Promise<MetadataDocument> {
+  const relative = templatePaths()[key];
+  const path = join(sourceDir, relative);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new MetadataInputError('sourceDir', `Missing template ${relative} in ${sourceDir}: ${(error as Error).message}`);
+  }
+  const doc = parseMetadataXml(text, relative);
+  if (doc.root !== TEMPLATE_ROOTS[key]) {
+    throw new MetadataInputError('sourceDir', `Template ${relative} has root <${doc.root}>, expected <${TEMPLATE_ROOTS[key]}>.`);
+  }
+  const app = getText(doc, 'externalClientApplication');
+  if (app !== undefined && app !== DEFAULT_APP_NAME) {
+    throw new MetadataInputError('sourceDir', `Template ${relative} belongs to app "${app}", expected "${DEFAULT_APP_NAME}".`);
+  }
+  for (const name of ORG_SPECIFIC[key] ?? []) removeElements(doc, name);
+  return doc;
+}
+
+function validate(options: RenderBundleOptions): void {
+  const problems: Array<[string, string | undefined]> = [
+    ['contactEmail', checkEmail(options.contactEmail)],
+    ['label', options.label === undefined ? undefined : checkLabel(options.label)],
+    ['description', options.description === undefined ? undefined : checkLabel(options.description, 255, 'The app description')],
+    [
+      'ipRelaxation',
+      (IP_RELAXATION_POLICIES as readonly string[]).includes(options.ipRelaxation)
+        ? undefined
+        : `IP relaxation must be one of ${IP_RELAXATION_POLICIES.join(', ')}; got "${String(options.ipRelaxation)}".`,
+    ],
+    [
+      'orgId',
+      options.orgId === undefined || /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/.test(options.orgId)
+        ? undefined
+        : `"${options.orgId}" is not an organization Id (00D followed by 12 or 15 characters).`,
+    ],
+  ];
+  for (const [fieldName, reason] of problems) if (reason !== undefined) throw new MetadataInputError(fieldName, reason);
+}
+
+/** The nearest `.forceignore` at or above a directory, as SDR looks for it, or undefined. */
+export function findForceIgnore(dir: string): string | undefined {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const candidate = join(current, '.forceignore');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+async function prepareOutputDir(outputDir: string): Promise<void> {
+  // SDR applies the nearest .forceignore above a source path; ours (rightly) ignores every
+  // extlClntAppGlobalOauthSets folder, so a bundle rendered inside a project would silently
+  // lose its certificate and consumer key when resolved for deploy.
+  const forceIgnore = findForceIgnore(outputDir);
+  if (forceIgnore !== undefined) {
+    throw new MetadataInputError(
+      'outputDir',
+      `${outputDir} is below ${forceIgnore}, which would hide the rendered global OAuth settings from the deploy; render into a directory outside any SFDX project (for example under the OS temp directory).`
+    );
+  }
+  if (existsSync(outputDir)) {
+    const entries = await readdir(outputDir);
+    if (entries.length > 0) {
+      throw new MetadataInputError('outputDir', `${outputDir} is not empty; render into a new or empty directory so no stale component is deployed.`);
+    }
+  }
+  await mkdir(outputDir, { recursive: true });
+}
+
+/**
+ * Renders the bundle for `options.appName` into `options.outputDir` (see the module comment for the
+ * layout). Names and cross-references are derived with componentNames(); every other value comes
+ * from the templates. Throws MetadataInputError for bad options or templates.
+ */
+export async function renderBundle(options: RenderBundleOptions): Promise<RenderBundleResult> {
+  validate(options);
+  const names = componentNames(options.appName, {
+    profile: options.profileName,
+    permissionSet: options.permissionSetName,
+    oauthPolicy: options.oauthPolicyName,
+    appPolicy: options.appPolicyName,
+  });
+  const label = options.label ?? options.appName;
+  const consumerKey = options.oauth.consumerKey ?? generateConsumerKey();
+  const globalSettingsXml = renderGlobalOauthSettings({
+    appName: names.appName,
+    certificatePem: options.oauth.certificatePem,
+    consumerKey,
+    callbackUrl: options.oauth.callbackUrl,
+    label: `${label} Global OAuth Settings`,
+  });
+
+  const sourceDir = resolve(options.sourceDir);
+  const templateKeys: TemplateKey[] = ['eca', 'oauthSettings', 'oauthPolicy', 'appPolicy', 'profile', 'permissionSet', 'eventSettings', 'realTimeEventSettings'];
+  if (options.viewAllData) templateKeys.push('viewAllDataPermissionSet');
+  if (options.setupAudit) templateKeys.push('setupAuditPermissionSet');
+  const docs = new Map<TemplateKey, MetadataDocument>();
+  for (const key of templateKeys) docs.set(key, await loadTemplate(sourceDir, key));
+  const doc = (key: TemplateKey): MetadataDocument => docs.get(key) as MetadataDocument;
+
+  const permissionSets = [
+    names.permissionSet,
+    ...(options.viewAllData ? [names.viewAllDataPermissionSet] : []),
+    ...(options.setupAudit ? [names.setupAuditPermissionSet] : []),
+  ];
+  const profiles = [names.profile];
+
+  // stage2: the app and its satellites
+  const eca = doc('eca');
+  setText(eca, 'label', label);
+  setText(eca, 'contactEmail', options.contactEmail);
+  if (options.description !== undefined) setText(eca, 'description', options.description);
+  if (options.orgId !== undefined) setText(eca, 'orgScopedExternalApp', `${options.orgId}:${names.appName}`);
+
+  const oauthSettings = doc('oauthSettings');
+  setText(oauthSettings, 'externalClientApplication', names.appName);
+  setText(oauthSettings, 'label', `${label} OAuth Settings`);
+
+  const oauthPolicy = doc('oauthPolicy');
+  setText(oauthPolicy, 'externalClientApplication', names.appName);
+  setText(oauthPolicy, 'label', names.oauthPolicy);
+  setText(oauthPolicy, 'commaSeparatedProfile', profiles.join(LIST_SEPARATOR));
+  setText(oauthPolicy, 'commaSeparatedPermissionSet', permissionSets.join(LIST_SEPARATOR));
+  setText(oauthPolicy, 'ipRelaxationPolicyType', options.ipRelaxation);
+
+  const appPolicy = doc('appPolicy');
+  setText(appPolicy, 'externalClientApplication', names.appName);
+  setText(appPolicy, 'label', names.appPolicy);
+
+  // stage1: who may use it
+  setText(
+    doc('permissionSet'),
+    'label',
+    names.permissionSet === DEFAULT_PERMISSION_SET_NAME ? DEFAULT_PERMISSION_SET_LABEL : `${label} ${DEFAULT_PERMISSION_SET_LABEL}`
+  );
+  if (options.viewAllData) setText(doc('viewAllDataPermissionSet'), 'label', `${label} View All Data`);
+  if (options.setupAudit) setText(doc('setupAuditPermissionSet'), 'label', `${label} Setup Audit`);
+
+  const outputDir = resolve(options.outputDir);
+  const dirs = Object.fromEntries(STAGES.map((stage) => [stage, join(outputDir, stage)])) as Record<StageName, string>;
+  const refs = componentRefs(names);
+  const plan: Array<{ key: ComponentKey; stage: StageName; xml: string; mode?: number }> = [
+    { key: 'profile', stage: 'stage1', xml: serializeMetadataXml(doc('profile')) },
+    ...permissionSetKeys(options).map((key) => ({ key, stage: 'stage1' as const, xml: serializeMetadataXml(doc(key)) })),
+    { key: 'eca', stage: 'stage2', xml: serializeMetadataXml(eca) },
+    { key: 'oauthSettings', stage: 'stage2', xml: serializeMetadataXml(oauthSettings) },
+    // the certificate and consumer key are not secret, but this file is kept out of source control: owner-only
+    { key: 'globalSettings', stage: 'stage2', xml: globalSettingsXml, mode: 0o600 },
+    { key: 'oauthPolicy', stage: 'stage2', xml: serializeMetadataXml(oauthPolicy) },
+    { key: 'appPolicy', stage: 'stage2', xml: serializeMetadataXml(appPolicy) },
+    { key: 'eventSettings', stage: 'event-log-generation', xml: serializeMetadataXml(doc('eventSettings')) },
+    { key: 'realTimeEventSettings', stage: 'real-time-events', xml: serializeMetadataXml(doc('realTimeEventSettings')) },
+  ];
+
+  await prepareOutputDir(outputDir);
+  const components: RenderedComponent[] = [];
+  for (const item of plan) {
+    const ref = refs[item.key];
+    const file = join(dirs[item.stage], ...ref.path.split('/'));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, item.xml, { encoding: 'utf8', flag: 'wx', mode: item.mode ?? 0o644 });
+    components.push({ ...ref, key: item.key, stage: item.stage, file });
+  }
+
+  return {
+    names,
+    consumerKey,
+    preAuthorized: { profiles, permissionSets },
+    dirs,
+    components,
+    files: components.map((component) => component.file),
+  };
+}
+
+function permissionSetKeys(options: RenderBundleOptions): TemplateKey[] {
+  return [
+    'permissionSet',
+    ...(options.viewAllData ? (['viewAllDataPermissionSet'] as const) : []),
+    ...(options.setupAudit ? (['setupAuditPermissionSet'] as const) : []),
+  ];
+}
