@@ -1,0 +1,71 @@
+/**
+ * Compares what we would deploy with what the org holds, field by field. The org's copy may carry more
+ * (org-specific fields, defaults Salesforce fills in); only what we set counts. Setup deploys a stage only
+ * when something differs, so a second run changes nothing; verify reports the same differences as drift.
+ */
+import { parseMetadataXml, type MetadataDocument, type XmlElement } from '../metadata/xml.js';
+
+export type Difference = { field: string; expected: string; actual: string };
+
+const LIST_FIELDS = /^commaSeparated/;
+
+function normalise(name: string, text: string): string {
+  const value = text.trim();
+  if (LIST_FIELDS.test(name)) {
+    return value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0)
+      .sort()
+      .join(',');
+  }
+  if (name === 'certificate') return value.replace(/\s+/g, '');
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase();
+  return value;
+}
+
+function blockKey(element: XmlElement): string {
+  return (element.children ?? [])
+    .filter((c) => c.text !== undefined)
+    .map((c) => `${c.name}=${normalise(c.name, c.text ?? '')}`)
+    .sort()
+    .join(';');
+}
+
+/** The identifying child of a repeated block (userPermissions/name, realTimeEvents/entityName, …), for messages. */
+function blockLabel(element: XmlElement): string {
+  const id = (element.children ?? []).find((c) => ['name', 'entityName', 'field', 'object'].includes(c.name));
+  return id?.text ? `${element.name}[${id.text}]` : element.name;
+}
+
+export function compareDocuments(desired: MetadataDocument, actual: MetadataDocument | undefined): Difference[] {
+  if (!actual) return [{ field: '(component)', expected: 'present', actual: 'missing' }];
+  const differences: Difference[] = [];
+  for (const element of desired.children) {
+    if (element.text !== undefined) {
+      const theirs = actual.children.find((c) => c.name === element.name && c.text !== undefined);
+      const expected = normalise(element.name, element.text);
+      const found = theirs ? normalise(element.name, theirs.text ?? '') : undefined;
+      if (found !== expected) {
+        const shown = element.name === 'certificate' ? 'a different certificate' : found ?? '(not set)';
+        differences.push({ field: element.name, expected: element.name === 'certificate' ? 'our certificate' : element.text.trim(), actual: shown });
+      }
+      continue;
+    }
+    const key = blockKey(element);
+    const label = blockLabel(element);
+    if (/(^|;)enabled=false(;|$)/.test(key)) {
+      // A permission we want off: a retrieve usually omits disabled permissions, so absent is as good as false.
+      const on = actual.children.some((c) => c.name === element.name && blockLabel(c) === label && /(^|;)enabled=true(;|$)/.test(blockKey(c)));
+      if (on) differences.push({ field: label, expected: 'disabled', actual: 'enabled' });
+      continue;
+    }
+    const same = actual.children.some((c) => c.name === element.name && c.children !== undefined && blockKey(c) === key);
+    if (!same) differences.push({ field: label, expected: key, actual: '(different or missing)' });
+  }
+  return differences;
+}
+
+export function compareXml(desiredXml: string, actualXml: string | undefined, source: string): Difference[] {
+  return compareDocuments(parseMetadataXml(desiredXml, source), actualXml === undefined ? undefined : parseMetadataXml(actualXml, `${source} (org)`));
+}

@@ -1,0 +1,172 @@
+/**
+ * The EventLogFile part of the proof: which of the vendor's event types have log files (count, newest
+ * LogDate, interval), and one log file actually read. Only the CSV header is read and the download is then
+ * abandoned, so a 200 MB file costs one round trip and a few kilobytes, not its size.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import type { Readable } from 'node:stream';
+import { SfError } from '@salesforce/core';
+
+/** The log types the Anzenna guide lists. */
+export const VENDOR_EVENT_TYPES = ['Login', 'LoginAs', 'Logout', 'URI', 'API', 'ApexExecution', 'Report', 'Dashboard'] as const;
+
+/** Event types every edition with Event Monitoring gets at no extra cost (Object Reference, EventLogFile supported event types). */
+export const FREE_EVENT_TYPES = [
+  'ApexUnexpectedException',
+  'ApiTotalUsage',
+  'CorsViolation',
+  'CspViolation',
+  'HostnameRedirects',
+  'InsecureExternalAssets',
+  'Login',
+  'Logout',
+] as const;
+
+export type EventTypeSummary = {
+  eventType: string;
+  files: number;
+  newestLogDate?: string;
+  intervals: string[];
+  free: boolean;
+};
+
+export type LogFileSample = {
+  id: string;
+  eventType: string;
+  logDate: string;
+  interval: string;
+  length: number;
+  headerMatches: boolean;
+  columns: number;
+  bytesRead: number;
+};
+
+export type EventLogReport = {
+  types: EventTypeSummary[];
+  sample?: LogFileSample;
+  /** Only free types have files (no add-on, or none of its logs generated yet). */
+  onlyFreeTypes: boolean;
+  hourly: boolean;
+  notes: string[];
+};
+
+type AggregateRow = { EventType: string; Interval: string; expr0: number; expr1: string | null };
+type FileRow = {
+  Id: string;
+  EventType: string;
+  LogDate: string;
+  Interval: string;
+  LogFileLength: number;
+  LogFileFieldNames: string;
+  LogFile: string;
+};
+
+const quoteList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
+
+export function parseCsvHeader(line: string): string[] {
+  return line
+    .replace(/\r$/, '')
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, ''));
+}
+
+/** Reads a stream up to its first line break (or `limit` bytes), then stops the download. */
+export async function readFirstLine(stream: Readable, limit = 64 * 1024): Promise<{ line: string; bytesRead: number }> {
+  let buffered = '';
+  let bytesRead = 0;
+  try {
+    for await (const chunk of stream) {
+      const text = typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+      bytesRead += Buffer.byteLength(text);
+      buffered += text;
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) return { line: buffered.slice(0, newline), bytesRead };
+      if (bytesRead >= limit) break;
+    }
+    return { line: buffered, bytesRead };
+  } finally {
+    stream.destroy();
+  }
+}
+
+export function summarise(rows: AggregateRow[], eventTypes: readonly string[]): EventTypeSummary[] {
+  return eventTypes.map((eventType) => {
+    const mine = rows.filter((r) => r.EventType === eventType);
+    const newest = mine.map((r) => r.expr1).filter((d): d is string => Boolean(d)).sort().pop();
+    return {
+      eventType,
+      files: mine.reduce((sum, r) => sum + Number(r.expr0), 0),
+      newestLogDate: newest,
+      intervals: [...new Set(mine.map((r) => r.Interval))].sort(),
+      free: (FREE_EVENT_TYPES as readonly string[]).includes(eventType),
+    };
+  });
+}
+
+export function eventLogAccessError(error: Error, who: string): SfError {
+  if (/INVALID_TYPE|not supported/i.test(`${error.name} ${error.message}`)) {
+    return new SfError(`${who} cannot query EventLogFile: ${error.message}`, 'EventLogFileNotAvailableError', [
+      'Check that the edition includes Event Monitoring (Enterprise with the add-on, Unlimited, Performance, Developer).',
+      `Check that ${who} has API Enabled and View Event Log Files (the integration profile and the Event Monitoring Access permission set grant both).`,
+    ], undefined, error);
+  }
+  return SfError.wrap(error);
+}
+
+/** Counts files per vendor event type with one aggregate query, then reads the header of the newest file. */
+export async function checkEventLogs(conn: Connection, who: string, eventTypes: readonly string[] = VENDOR_EVENT_TYPES): Promise<EventLogReport> {
+  let rows: AggregateRow[];
+  try {
+    rows = (
+      await conn.query<AggregateRow>(
+        `SELECT EventType, Interval, COUNT(Id), MAX(LogDate) FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) GROUP BY EventType, Interval`
+      )
+    ).records;
+  } catch (error) {
+    throw eventLogAccessError(error as Error, who);
+  }
+  const types = summarise(rows, eventTypes);
+  const withFiles = types.filter((t) => t.files > 0);
+  const notes: string[] = [];
+  const onlyFreeTypes = withFiles.length > 0 && withFiles.every((t) => t.free);
+  const hourly = types.some((t) => t.intervals.includes('Hourly'));
+  if (withFiles.length === 0) {
+    notes.push('No event log files yet: Salesforce writes the first daily files the day after activity (up to 24 hours in a new org). The query itself works.');
+    return { types, onlyFreeTypes: false, hourly, notes };
+  }
+  if (onlyFreeTypes) {
+    notes.push(
+      `Only the free event types have files (${withFiles.map((t) => t.eventType).join(', ')}): ${types.filter((t) => !t.free).map((t) => t.eventType).join(', ')} need the Event Monitoring add-on (or Shield).`
+    );
+  }
+
+  const file = (
+    await conn.query<FileRow>(
+      `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`
+    )
+  ).records[0];
+  const stream = conn.request({ method: 'GET', url: file.LogFile }).stream();
+  const { line, bytesRead } = await readFirstLine(stream);
+  const header = parseCsvHeader(line);
+  const expected = parseCsvHeader(file.LogFileFieldNames);
+  const headerMatches = header.length === expected.length && header.every((c, i) => c === expected[i]);
+  if (!headerMatches) {
+    notes.push(`The ${file.EventType} log file's CSV header does not match its LogFileFieldNames; a collector that maps columns by LogFileFieldNames would misread it.`);
+  }
+  return {
+    types,
+    onlyFreeTypes,
+    hourly,
+    notes,
+    sample: {
+      id: file.Id,
+      eventType: file.EventType,
+      logDate: file.LogDate,
+      interval: file.Interval,
+      length: Number(file.LogFileLength),
+      headerMatches,
+      columns: header.length,
+      bytesRead,
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The integration user: found or created with the integration profile, then given the API Integration
+ * permission set licence and the permission sets, in that order (Salesforce refuses a licensed permission
+ * set before its licence). Only what is missing is written, so a re-run after an interruption finishes
+ * the job and a second run writes nothing.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { SfError } from '@salesforce/core';
+import { INTEGRATION_USER_LICENSE, type AdminFacts } from './org-facts.js';
+
+export type IntegrationUserState = {
+  id?: string;
+  username: string;
+  email?: string;
+  isActive?: boolean;
+  profileName?: string;
+  licence?: string;
+  hasPsl: boolean;
+  permissionSets: string[];
+};
+
+export type UserPlan = {
+  username: string;
+  email: string;
+  profileName: string;
+  permissionSets: string[];
+  pslId: string;
+};
+
+export type UserChange = { action: string; detail: string };
+
+type UserRow = {
+  Id: string;
+  Username: string;
+  Email: string;
+  IsActive: boolean;
+  Profile: { Name: string; UserLicense: { Name: string } | null } | null;
+};
+
+const q = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export async function readIntegrationUser(conn: Connection, username: string, pslId?: string): Promise<IntegrationUserState> {
+  const [user] = (
+    await conn.query<UserRow>(
+      `SELECT Id, Username, Email, IsActive, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = ${q(username)}`
+    )
+  ).records;
+  if (!user) return { username, hasPsl: false, permissionSets: [] };
+  const assignments = (
+    await conn.query<{ PermissionSet: { Name: string } }>(
+      `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}' AND PermissionSet.IsOwnedByProfile = false`
+    )
+  ).records;
+  const psl = pslId
+    ? (await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${user.Id}' AND PermissionSetLicenseId = '${pslId}'`))
+        .records
+    : [];
+  return {
+    id: user.Id,
+    username: user.Username,
+    email: user.Email,
+    isActive: user.IsActive,
+    profileName: user.Profile?.Name,
+    licence: user.Profile?.UserLicense?.Name,
+    hasPsl: psl.length > 0,
+    permissionSets: assignments.map((a) => a.PermissionSet.Name),
+  };
+}
+
+/** An existing user we must not take over, or cannot use, stops setup before the first deploy. */
+export function assertUsableUser(state: IntegrationUserState): void {
+  if (!state.id) return;
+  if (state.licence !== INTEGRATION_USER_LICENSE) {
+    throw new SfError(
+      `The user ${state.username} exists with the "${state.licence ?? 'unknown'}" licence (profile ${state.profileName ?? 'unknown'}), not "${INTEGRATION_USER_LICENSE}".`,
+      'IntegrationUserWrongLicenceError',
+      [
+        'Name a new username with --integration-user: setup creates it with the integration licence.',
+        'A user\'s licence comes from its profile and cannot be switched to the integration licence in place.',
+      ]
+    );
+  }
+  if (state.isActive === false) {
+    throw new SfError(`The integration user ${state.username} is inactive.`, 'IntegrationUserInactiveError', [
+      'Activate it in Setup > Users (it needs a free Salesforce Integration licence), or name another user with --integration-user.',
+    ]);
+  }
+}
+
+/** What would change, for --dry-run and for the plan shown before production runs. */
+export function plannedUserChanges(state: IntegrationUserState, plan: UserPlan): UserChange[] {
+  const changes: UserChange[] = [];
+  if (!state.id) changes.push({ action: 'create user', detail: `${plan.username} (${plan.email}), profile ${plan.profileName}` });
+  else if (state.profileName !== plan.profileName) changes.push({ action: 'set profile', detail: `${state.profileName ?? '?'} → ${plan.profileName}` });
+  if (!state.hasPsl) changes.push({ action: 'assign permission set licence', detail: 'Salesforce API Integration' });
+  for (const ps of plan.permissionSets) {
+    if (!state.permissionSets.includes(ps)) changes.push({ action: 'assign permission set', detail: ps });
+  }
+  return changes;
+}
+
+/** Alias: at most 8 characters, from the username's local part. */
+export function aliasFor(username: string): string {
+  const local = username.split('@')[0].replace(/[^A-Za-z0-9]/g, '');
+  return (local.length > 0 ? local : 'intuser').slice(0, 8);
+}
+
+async function idsByName(conn: Connection, soql: string, names: string[], what: string): Promise<Map<string, string>> {
+  const rows = (await conn.query<{ Id: string; Name: string }>(soql)).records;
+  const ids = new Map(rows.map((r) => [r.Name, r.Id]));
+  const missing = names.filter((n) => !ids.has(n));
+  if (missing.length > 0) {
+    throw new SfError(`The ${what} ${missing.join(', ')} is not in the org.`, 'ComponentMissingError', [
+      'The deploy did not create it; run the command again, or check the deploy results above.',
+    ]);
+  }
+  return ids;
+}
+
+/** Writes what is missing; returns what it wrote. */
+export async function applyIntegrationUser(
+  conn: Connection,
+  state: IntegrationUserState,
+  plan: UserPlan,
+  admin: AdminFacts
+): Promise<{ userId: string; changes: UserChange[] }> {
+  const changes = plannedUserChanges(state, plan);
+  if (changes.length === 0 && state.id) return { userId: state.id, changes };
+
+  const profileIds = await idsByName(conn, `SELECT Id, Name FROM Profile WHERE Name = ${q(plan.profileName)}`, [plan.profileName], 'profile');
+  const profileId = profileIds.get(plan.profileName) as string;
+  let userId = state.id;
+  if (!userId) {
+    const created = await conn.sobject('User').create({
+      Username: plan.username,
+      Email: plan.email,
+      LastName: 'Integration',
+      FirstName: 'Event Monitoring',
+      Alias: aliasFor(plan.username),
+      ProfileId: profileId,
+      TimeZoneSidKey: admin.timeZoneSidKey,
+      LocaleSidKey: admin.localeSidKey,
+      LanguageLocaleKey: admin.languageLocaleKey,
+      EmailEncodingKey: admin.emailEncodingKey,
+    });
+    userId = created.id as string;
+  } else if (state.profileName !== plan.profileName) {
+    await conn.sobject('User').update({ Id: userId, ProfileId: profileId });
+  }
+  if (!state.hasPsl) {
+    await conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: plan.pslId });
+  }
+  const missingSets = plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps));
+  if (missingSets.length > 0) {
+    const ids = await idsByName(
+      conn,
+      `SELECT Id, Name FROM PermissionSet WHERE Name IN (${missingSets.map(q).join(', ')})`,
+      missingSets,
+      'permission set'
+    );
+    for (const name of missingSets) {
+      await conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string });
+    }
+  }
+  return { userId, changes };
+}

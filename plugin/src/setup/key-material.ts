@@ -1,0 +1,119 @@
+/**
+ * The certificate setup deploys and, when we hold it, the private key that proves the login:
+ * - vendor:    --certificate-file alone (the Anzenna way: the vendor keeps the key);
+ * - own:       --certificate-file with --private-key-file;
+ * - reused:    a pair from an earlier run found in the output directory (so a re-run changes nothing);
+ * - generated: a new pair, written only once the org has passed preflight (and never on --dry-run).
+ * Everything is checked here, before the first request that changes the org.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { SfError } from '@salesforce/core';
+import {
+  assertKeyMatchesCertificate,
+  buildKeyAndCertificate,
+  checkCertificate,
+  CERTIFICATE_MODE,
+  parseCertificatePem,
+  parsePrivateKeyPem,
+  prepareOutputDir,
+  PRIVATE_KEY_MODE,
+  privateKeyPem,
+  writeWithMode,
+  type CertificateInfo,
+  type KeyFormat,
+} from '../cert/index.js';
+
+export type KeyMode = 'vendor' | 'own' | 'reused' | 'generated';
+
+export type KeyMaterial = {
+  mode: KeyMode;
+  certificatePem: string;
+  certificatePath?: string;
+  privateKey?: KeyObject;
+  privateKeyPath?: string;
+  info: CertificateInfo;
+  warnings: string[];
+  /** For a generated pair: writes both files (key 0600). */
+  write?: () => Promise<void>;
+};
+
+export type KeyMaterialOptions = {
+  certificateFile?: string;
+  privateKeyFile?: string;
+  outputDir: string;
+  fileBase: string;
+  appName: string;
+  keySize: number;
+  keyFormat: KeyFormat;
+  validityDays: number;
+};
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SfError(`Cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'FileUnreadableError', [
+      `Check the path and the file's permissions.`,
+    ]);
+  }
+}
+
+async function loadPair(certPath: string, keyPath: string, mode: KeyMode): Promise<KeyMaterial> {
+  const certificatePem = await readText(certPath, 'the certificate');
+  const { info, warnings } = checkCertificate(certificatePem, certPath);
+  const privateKey = parsePrivateKeyPem(await readText(keyPath, 'the private key'), keyPath);
+  assertKeyMatchesCertificate(privateKey, parseCertificatePem(certificatePem, certPath), keyPath, certPath);
+  return { mode, certificatePem, certificatePath: certPath, privateKey, privateKeyPath: keyPath, info, warnings };
+}
+
+export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<KeyMaterial> {
+  if (options.privateKeyFile && !options.certificateFile) {
+    throw new SfError('--private-key-file needs the certificate made from that key.', 'CertificateFileMissingError', [
+      'Pass --certificate-file with the matching certificate, or leave both out to generate a new pair.',
+    ]);
+  }
+  if (options.certificateFile && options.privateKeyFile) {
+    return loadPair(options.certificateFile, options.privateKeyFile, 'own');
+  }
+  if (options.certificateFile) {
+    const certificatePem = await readText(options.certificateFile, 'the certificate');
+    const { info, warnings } = checkCertificate(certificatePem, options.certificateFile);
+    return { mode: 'vendor', certificatePem, certificatePath: options.certificateFile, info, warnings };
+  }
+
+  const keyPath = join(options.outputDir, `${options.fileBase}.key`);
+  const certPath = join(options.outputDir, `${options.fileBase}.crt`);
+  const haveKey = existsSync(keyPath);
+  const haveCert = existsSync(certPath);
+  if (haveKey && haveCert) return loadPair(certPath, keyPath, 'reused');
+  if (haveKey !== haveCert) {
+    throw new SfError(`Found ${haveKey ? keyPath : certPath} without its ${haveKey ? 'certificate' : 'key'}.`, 'KeyPairIncompleteError', [
+      `Move the lone file away (or restore its partner), then run the command again; or pass --certificate-file and --private-key-file.`,
+    ]);
+  }
+
+  const { keyPair, certificatePem } = await buildKeyAndCertificate({
+    commonName: `${options.appName} JWT bearer`,
+    organization: options.appName,
+    keySize: options.keySize,
+    validityDays: options.validityDays,
+  });
+  const { info, warnings } = checkCertificate(certificatePem, 'the generated certificate');
+  return {
+    mode: 'generated',
+    certificatePem,
+    certificatePath: certPath,
+    privateKey: keyPair.privateKey,
+    privateKeyPath: keyPath,
+    info,
+    warnings,
+    write: async () => {
+      await prepareOutputDir(options.outputDir, true);
+      await writeWithMode(keyPath, privateKeyPem(keyPair.privateKey, options.keyFormat), PRIVATE_KEY_MODE);
+      await writeWithMode(certPath, certificatePem, CERTIFICATE_MODE);
+    },
+  };
+}

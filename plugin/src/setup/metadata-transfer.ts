@@ -1,0 +1,105 @@
+/**
+ * Deploys and retrieves through SDR (the Metadata API over SOAP, as `sf project deploy start` does).
+ * A deploy rolls back on any error (nothing half-applied), shows progress, and a failed one becomes one
+ * error listing every failed component with Salesforce's own problem text.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Duration } from '@salesforce/kit';
+import type { Connection } from '@salesforce/core';
+import { SfError } from '@salesforce/core';
+import { ComponentSet, ComponentStatus, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
+
+/** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
+export const POLL_MS = 750;
+
+export type DeployOutcome = {
+  id: string;
+  status: string;
+  components: Array<{ type: string; fullName: string; state: string }>;
+};
+
+export type ComponentFailure = { type: string; fullName: string; problem: string };
+
+export function failuresOf(responses: FileResponse[]): ComponentFailure[] {
+  const seen = new Set<string>();
+  const failures: ComponentFailure[] = [];
+  for (const r of responses) {
+    if (r.state !== ComponentStatus.Failed) continue;
+    const key = `${r.type}:${r.fullName}:${r.error}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    failures.push({ type: r.type, fullName: r.fullName, problem: r.error });
+  }
+  return failures;
+}
+
+export function deployFailedError(what: string, failures: ComponentFailure[], status: string): SfError {
+  const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${f.problem}`) : [`  deploy status ${status}`];
+  return SfError.create({
+    message: `Deploying ${what} failed; Salesforce rolled the whole deploy back, and nothing after it was done.\n${lines.join('\n')}`,
+    name: 'DeployFailedError',
+    actions: [
+      'Fix the problem named for each component, then run the command again: it picks up where it stopped.',
+      'If a permission is refused by the Salesforce Integration licence, see "Troubleshooting" in the README.',
+    ],
+    data: { failures },
+  });
+}
+
+export async function deployDirectory(
+  conn: Connection,
+  dirs: string[],
+  what: string,
+  options: { checkOnly: boolean; onProgress?: (message: string) => void }
+): Promise<DeployOutcome> {
+  const set = ComponentSet.fromSource(dirs);
+  const deploy = await set.deploy({
+    usernameOrConnection: conn,
+    apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true },
+  });
+  deploy.onUpdate((status) => {
+    const done = status.numberComponentsDeployed ?? 0;
+    const total = status.numberComponentsTotal ?? 0;
+    options.onProgress?.(`${what}: ${status.status}${total ? ` (${done}/${total} components)` : ''}`);
+  });
+  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(30) });
+  const responses = result.getFileResponses();
+  if (!result.response.success || result.response.status !== RequestStatus.Succeeded) {
+    throw deployFailedError(what, failuresOf(responses), result.response.status);
+  }
+  const components = new Map<string, { type: string; fullName: string; state: string }>();
+  for (const r of responses) components.set(`${r.type}:${r.fullName}`, { type: r.type, fullName: r.fullName, state: r.state });
+  return { id: result.response.id, status: result.response.status, components: [...components.values()] };
+}
+
+/** Retrieves components into a temporary source tree and returns each file's text by `<type>:<fullName>`. */
+export async function retrieveComponents(
+  conn: Connection,
+  members: Array<{ type: string; fullName: string }>
+): Promise<Map<string, string>> {
+  const out = await mkdtemp(join(tmpdir(), 'anzenna-retrieve-'));
+  try {
+    const retrieve = await new ComponentSet(members).retrieve({ usernameOrConnection: conn, output: out, merge: false });
+    const result = await retrieve.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(10) });
+    const files = new Map<string, string>();
+    for (const r of result.getFileResponses()) {
+      if (r.state === ComponentStatus.Failed || !r.filePath || !r.filePath.endsWith('-meta.xml')) continue;
+      files.set(`${r.type}:${r.fullName}`, await readFile(r.filePath, 'utf8'));
+    }
+    return files;
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/** Full names of the org's components of the given types (one listMetadata call). */
+export async function listNames(conn: Connection, types: string[]): Promise<Map<string, string[]>> {
+  const found = await conn.metadata.list(types.map((type) => ({ type })));
+  const byType = new Map<string, string[]>(types.map((t) => [t, []]));
+  for (const item of Array.isArray(found) ? found : [found]) {
+    if (item?.type) byType.get(item.type)?.push(item.fullName);
+  }
+  return byType;
+}

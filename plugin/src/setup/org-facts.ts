@@ -1,0 +1,186 @@
+/**
+ * What setup needs to know about the org and the running admin before it writes anything: edition,
+ * sandbox or production, My Domain, the admin's rights, and free seats of the integration licences.
+ * Every read here is a query; nothing is written.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { SfError } from '@salesforce/core';
+
+export const INTEGRATION_USER_LICENSE = 'Salesforce Integration';
+export const INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
+
+/** Editions with no Event Monitoring at all (Anzenna guide, edition table; integration licences likewise). */
+const EDITIONS_WITHOUT_EVENT_MONITORING = [
+  'Professional Edition',
+  'Essentials Edition',
+  'Team Edition',
+  'Personal Edition',
+  'Contact Manager Edition',
+  'Base Edition',
+  'Group Edition',
+];
+/** Editions that include it; Enterprise needs the add-on, which no field reveals (we infer it from the logs). */
+const EDITIONS_WITH_EVENT_MONITORING = ['Unlimited Edition', 'Performance Edition', 'Developer Edition'];
+
+export type EventMonitoringSupport = 'included' | 'add-on' | 'unknown';
+
+export type OrgFacts = {
+  orgId: string;
+  name: string;
+  edition: string;
+  isSandbox: boolean;
+  myDomainUrl: string;
+  eventMonitoring: EventMonitoringSupport;
+};
+
+export type AdminFacts = {
+  id: string;
+  username: string;
+  email: string;
+  timeZoneSidKey: string;
+  localeSidKey: string;
+  languageLocaleKey: string;
+  emailEncodingKey: string;
+  canDeploy: boolean;
+  canManageUsers: boolean;
+};
+
+export type LicenceFacts = {
+  integrationLicence?: { total: number; used: number };
+  apiIntegrationPsl?: { id: string; total: number; used: number };
+};
+
+type OrganizationRow = { Id: string; Name: string; OrganizationType: string; IsSandbox: boolean };
+
+export function eventMonitoringSupport(edition: string): EventMonitoringSupport | 'none' {
+  if (EDITIONS_WITHOUT_EVENT_MONITORING.includes(edition)) return 'none';
+  if (EDITIONS_WITH_EVENT_MONITORING.includes(edition)) return 'included';
+  if (edition === 'Enterprise Edition') return 'add-on';
+  return 'unknown';
+}
+
+export async function readOrgFacts(conn: Connection): Promise<OrgFacts> {
+  const org = (await conn.query<OrganizationRow>('SELECT Id, Name, OrganizationType, IsSandbox FROM Organization')).records[0];
+  const support = eventMonitoringSupport(org.OrganizationType);
+  if (support === 'none') {
+    throw new SfError(
+      `${org.Name} is a ${org.OrganizationType} org, which has no Event Monitoring: there would be no event log files to read.`,
+      'EditionWithoutEventMonitoringError',
+      [
+        'Event Monitoring needs Enterprise Edition with the Event Monitoring add-on, or Unlimited, Performance or Developer Edition.',
+        'Ask your Salesforce account executive about the add-on, then run this command again.',
+      ]
+    );
+  }
+  return {
+    orgId: org.Id,
+    name: org.Name,
+    edition: org.OrganizationType,
+    isSandbox: Boolean(org.IsSandbox),
+    myDomainUrl: new URL(conn.instanceUrl).origin,
+    eventMonitoring: support,
+  };
+}
+
+type AdminRow = {
+  Id: string;
+  Username: string;
+  Email: string;
+  TimeZoneSidKey: string;
+  LocaleSidKey: string;
+  LanguageLocaleKey: string;
+  EmailEncodingKey: string;
+};
+type PermissionRow = {
+  PermissionSet: {
+    PermissionsModifyAllData: boolean;
+    PermissionsCustomizeApplication: boolean;
+    PermissionsManageUsers: boolean;
+  };
+};
+
+/** The running user and its effective rights (profile-owned and assigned permission sets together). */
+export async function readAdminFacts(conn: Connection, username: string): Promise<AdminFacts> {
+  const quoted = username.replace(/'/g, "\\'");
+  const [user] = (
+    await conn.query<AdminRow>(
+      `SELECT Id, Username, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User WHERE Username = '${quoted}'`
+    )
+  ).records;
+  const grants = (
+    await conn.query<PermissionRow>(
+      `SELECT PermissionSet.PermissionsModifyAllData, PermissionSet.PermissionsCustomizeApplication, PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}'`
+    )
+  ).records.map((r) => r.PermissionSet);
+  const any = (pick: (p: PermissionRow['PermissionSet']) => boolean): boolean => grants.some(pick);
+  return {
+    id: user.Id,
+    username: user.Username,
+    email: user.Email,
+    timeZoneSidKey: user.TimeZoneSidKey,
+    localeSidKey: user.LocaleSidKey,
+    languageLocaleKey: user.LanguageLocaleKey,
+    emailEncodingKey: user.EmailEncodingKey,
+    canDeploy: any((p) => p.PermissionsModifyAllData || p.PermissionsCustomizeApplication),
+    canManageUsers: any((p) => p.PermissionsModifyAllData || p.PermissionsManageUsers),
+  };
+}
+
+export function assertAdminRights(admin: AdminFacts): void {
+  const missing: string[] = [];
+  if (!admin.canDeploy) missing.push('Customize Application (to deploy the app, profile and permission set)');
+  if (!admin.canManageUsers) missing.push('Manage Users (to create the integration user and assign its licence and permission set)');
+  if (missing.length > 0) {
+    throw new SfError(`${admin.username} lacks ${missing.join(' and ')}.`, 'InsufficientAdminRightsError', [
+      'Run the command as a System Administrator, or give this user the missing permissions.',
+    ]);
+  }
+}
+
+type UserLicenseRow = { TotalLicenses: number; UsedLicenses: number };
+type PslRow = { Id: string; TotalLicenses: number; UsedLicenses: number };
+
+export async function readLicenceFacts(conn: Connection): Promise<LicenceFacts> {
+  const [licence] = (
+    await conn.query<UserLicenseRow>(`SELECT TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = '${INTEGRATION_USER_LICENSE}'`)
+  ).records;
+  const [psl] = (
+    await conn.query<PslRow>(`SELECT Id, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '${INTEGRATION_PSL}'`)
+  ).records;
+  return {
+    integrationLicence: licence ? { total: Number(licence.TotalLicenses), used: Number(licence.UsedLicenses) } : undefined,
+    apiIntegrationPsl: psl ? { id: psl.Id, total: Number(psl.TotalLicenses), used: Number(psl.UsedLicenses) } : undefined,
+  };
+}
+
+/** A new integration user needs a free seat of both licences; an existing one already holds them. */
+export function assertSeatsFree(licences: LicenceFacts, needUserSeat: boolean, needPslSeat: boolean): void {
+  const { integrationLicence, apiIntegrationPsl } = licences;
+  if (!integrationLicence) {
+    throw new SfError(`The org has no "${INTEGRATION_USER_LICENSE}" user licence.`, 'IntegrationLicenceMissingError', [
+      'Enterprise, Unlimited, Performance and Developer Editions include Salesforce Integration licences; ask Salesforce support to provision them.',
+    ]);
+  }
+  if (needUserSeat && integrationLicence.used >= integrationLicence.total) {
+    throw new SfError(
+      `All ${integrationLicence.total} "${INTEGRATION_USER_LICENSE}" licences are in use.`,
+      'IntegrationLicenceExhaustedError',
+      [
+        'Deactivate an unused integration user (Setup > Users), or buy more Salesforce Integration licences.',
+        'Or name an existing integration user with --integration-user.',
+      ]
+    );
+  }
+  if (!apiIntegrationPsl) {
+    throw new SfError('The org has no "Salesforce API Integration" permission set licence.', 'ApiIntegrationPslMissingError', [
+      'This licence comes with the Salesforce Integration user licence; ask Salesforce support to provision it.',
+    ]);
+  }
+  if (needPslSeat && apiIntegrationPsl.used >= apiIntegrationPsl.total) {
+    throw new SfError(
+      `All ${apiIntegrationPsl.total} "Salesforce API Integration" permission set licences are assigned.`,
+      'ApiIntegrationPslExhaustedError',
+      ['Remove the licence from a user who no longer needs it (Setup > Users > Permission Set License Assignments).']
+    );
+  }
+}

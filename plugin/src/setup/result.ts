@@ -1,0 +1,70 @@
+/**
+ * What setup hands over: the fields the vendors ask for, ready-to-paste blocks for Anzenna and for an
+ * Elastic-based collector (AQUILA/CyTech), and the checks that ran. Never key material: only the path.
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export type CheckOutcome = { id: string; status: CheckStatus; message: string };
+
+export type SetupChange = { action: string; detail: string };
+
+export type EventTypeLine = { eventType: string; files: number; newestLogDate?: string; intervals: string[] };
+
+export type SetupResult = {
+  appName: string;
+  consumerKey: string;
+  /** The org's My Domain URL. */
+  instanceUrl: string;
+  username: string;
+  adminEmail: string;
+  tokenUrl: string;
+  audience: string;
+  privateKeyPath?: string;
+  certificatePath?: string;
+  certificateExpiresAt: string;
+  certificateSha256: string;
+  keyMode: 'vendor' | 'own' | 'reused' | 'generated';
+  orgId: string;
+  edition: string;
+  isSandbox: boolean;
+  dryRun: boolean;
+  metadataSource: 'project' | 'bundled';
+  /** False when the org already matched and nothing was written. */
+  changed: boolean;
+  changes: SetupChange[];
+  checks: CheckOutcome[];
+  eventLogs?: { types: EventTypeLine[]; sampleFile?: { id: string; eventType: string; logDate: string; bytes: number; headerMatches: boolean } };
+  vendor: {
+    anzenna: { consumerKey: string; salesforceUrl: string; adminEmail: string };
+    elastic: {
+      audienceUrl: string;
+      clientKeyPath: string;
+      username: string;
+      clientId: string;
+      instanceUrl: string;
+      tokenUrl: string;
+    };
+  };
+};
+
+export function vendorBlocks(input: {
+  consumerKey: string;
+  instanceUrl: string;
+  adminEmail: string;
+  username: string;
+  tokenUrl: string;
+  audience: string;
+  privateKeyPath?: string;
+}): SetupResult['vendor'] {
+  return {
+    anzenna: { consumerKey: input.consumerKey, salesforceUrl: input.instanceUrl, adminEmail: input.adminEmail },
+    elastic: {
+      audienceUrl: input.audience,
+      clientKeyPath: input.privateKeyPath ?? '(the vendor holds the private key)',
+      username: input.username,
+      clientId: input.consumerKey,
+      instanceUrl: input.instanceUrl,
+      tokenUrl: input.tokenUrl,
+    },
+  };
+}

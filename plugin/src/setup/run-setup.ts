@@ -1,0 +1,361 @@
+/**
+ * `sf anzenna setup`, step by step: preflight (every read, nothing written), key material, render, deploy
+ * only what differs, the integration user, the consumer key read back, the live proof, the hand-off.
+ * Each step is a small module; this file only orders them and keeps the record of what ran.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
+import { SfError, type Connection, type Org } from '@salesforce/core';
+import { renderBundle, type IpRelaxationPolicy, type RenderBundleResult, type RenderedComponent } from '../metadata/index.js';
+import { getText, parseMetadataXml } from '../metadata/xml.js';
+import { compareXml } from './drift.js';
+import { checkEventLogs, type EventLogReport } from './event-log-check.js';
+import { applyIntegrationUser, assertUsableUser, plannedUserChanges, readIntegrationUser, type UserPlan } from './integration-user.js';
+import { jwtLogin, loginPairs, type JwtLoginResult } from './jwt-login.js';
+import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
+import { deployDirectory, listNames, retrieveComponents } from './metadata-transfer.js';
+import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, readOrgFacts, type OrgFacts } from './org-facts.js';
+import { vendorBlocks, type CheckOutcome, type SetupChange, type SetupResult } from './result.js';
+import type { KeyFormat } from '../cert/index.js';
+
+export type SetupOptions = {
+  appName: string;
+  label?: string;
+  contactEmail: string;
+  certificateFile?: string;
+  privateKeyFile?: string;
+  outputDir?: string;
+  keySize: number;
+  keyFormat: KeyFormat;
+  validityDays: number;
+  integrationUser?: string;
+  integrationUserEmail?: string;
+  ipRelaxation: IpRelaxationPolicy;
+  viewAllData: boolean;
+  setupAudit: boolean;
+  dryRun: boolean;
+  waitMs: number;
+  sourceDir: string;
+  metadataSource: 'project' | 'bundled';
+};
+
+export type SetupUi = {
+  step(title: string): void;
+  status(message: string): void;
+  done(summary?: string): void;
+  warn(message: string): void;
+  /** Asked before a production org is changed; false stops the run. */
+  confirm(plan: string[]): Promise<boolean>;
+};
+
+type StageKey = 'stage1' | 'stage2' | 'event-log-generation';
+
+const STAGE_TITLES: Record<StageKey, string> = {
+  stage1: 'integration profile and permission sets',
+  stage2: 'External Client App',
+  'event-log-generation': 'event log generation setting',
+};
+
+/** Default integration username: same domain as the admin's, so it is unique to the org's naming. */
+export function defaultIntegrationUsername(appName: string, adminUsername: string): string {
+  const domain = adminUsername.split('@')[1] ?? 'example.com';
+  return `${appName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-integration@${domain}`;
+}
+
+function consumerKeyOf(xml: string | undefined): string | undefined {
+  if (!xml) return undefined;
+  return getText(parseMetadataXml(xml, 'global OAuth settings (org)'), 'consumerKey')?.trim() || undefined;
+}
+
+/** Which stages differ from the org (a missing component counts as different). */
+function stagesToDeploy(
+  bundle: RenderBundleResult,
+  rendered: Map<string, string>,
+  inOrg: Map<string, string>,
+  stages: StageKey[]
+): Map<StageKey, string[]> {
+  const result = new Map<StageKey, string[]>();
+  for (const stage of stages) {
+    const lines: string[] = [];
+    for (const component of bundle.components.filter((c) => c.stage === stage)) {
+      const ours = rendered.get(component.file) ?? '';
+      const diffs = compareXml(ours, inOrg.get(`${component.type}:${component.fullName}`), component.path);
+      for (const d of diffs) lines.push(`${component.type} ${component.fullName}: ${d.field} ${d.actual} → ${d.expected}`);
+    }
+    if (lines.length > 0) result.set(stage, lines);
+  }
+  return result;
+}
+
+/** The rendered files' text, keyed by path. */
+async function loadRendered(components: readonly RenderedComponent[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const c of components) texts.set(c.file, await readFile(c.file, 'utf8'));
+  return texts;
+}
+
+function retrieveMembers(bundle: RenderBundleResult): Array<{ type: string; fullName: string }> {
+  return bundle.components
+    .filter((c) => c.stage !== 'real-time-events')
+    .map((c) => ({ type: c.type, fullName: c.fullName }));
+}
+
+export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Promise<SetupResult> {
+  const conn: Connection = org.getConnection();
+  const adminUsername = org.getUsername() ?? '';
+  const checks: CheckOutcome[] = [];
+  const changes: SetupChange[] = [];
+  const pass = (id: string, message: string): void => void checks.push({ id, status: 'pass', message });
+  const warn = (id: string, message: string): void => {
+    checks.push({ id, status: 'warn', message });
+    ui.warn(message);
+  };
+
+  // 1. Preflight: local inputs first (no request), then the org, read-only.
+  ui.step('Checking the certificate and the org');
+  const outputDir = options.outputDir ?? join(process.cwd(), 'anzenna-jwt');
+  const keys: KeyMaterial = await prepareKeyMaterial({
+    certificateFile: options.certificateFile,
+    privateKeyFile: options.privateKeyFile,
+    outputDir,
+    fileBase: options.appName.toLowerCase(),
+    appName: options.appName,
+    keySize: options.keySize,
+    keyFormat: options.keyFormat,
+    validityDays: options.validityDays,
+  });
+  for (const w of keys.warnings) warn('certificate.expiry', w);
+  pass('certificate', `Certificate ${keys.info.subject}, RSA ${keys.info.keyBits}, valid until ${keys.info.notAfter} (${keys.mode}).`);
+
+  const facts: OrgFacts = await readOrgFacts(conn);
+  pass('org.edition', `${facts.name} (${facts.orgId}): ${facts.edition}${facts.isSandbox ? ', sandbox' : ''}.`);
+  const admin = await readAdminFacts(conn, adminUsername);
+  assertAdminRights(admin);
+  pass('admin.rights', `${admin.username} can deploy metadata and manage users.`);
+  const username = options.integrationUser ?? defaultIntegrationUsername(options.appName, admin.username);
+  const adminEmail = options.integrationUserEmail ?? admin.email;
+  const licences = await readLicenceFacts(conn);
+  const userState = await readIntegrationUser(conn, username, licences.apiIntegrationPsl?.id);
+  assertUsableUser(userState);
+  assertSeatsFree(licences, !userState.id, !userState.hasPsl);
+  pass('licences', userState.id ? `Integration user ${username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
+
+  // 2. Render what we want, reusing the org's consumer key and policy names when the app exists.
+  const work = await mkdtemp(join(tmpdir(), 'anzenna-setup-'));
+  try {
+    const render = async (consumerKey?: string, policyNames: { oauth?: string; app?: string } = {}, orgId?: string): Promise<RenderBundleResult> => {
+      await rm(join(work, 'bundle'), { recursive: true, force: true });
+      const bundle = await renderBundle({
+        sourceDir: options.sourceDir,
+        outputDir: join(work, 'bundle'),
+        appName: options.appName,
+        label: options.label,
+        contactEmail: options.contactEmail,
+        ipRelaxation: options.ipRelaxation,
+        viewAllData: options.viewAllData,
+        setupAudit: options.setupAudit,
+        oauthPolicyName: policyNames.oauth,
+        appPolicyName: policyNames.app,
+        oauth: { certificatePem: keys.certificatePem, callbackUrl: facts.myDomainUrl, consumerKey },
+        orgId,
+      });
+      return bundle;
+    };
+    let bundle = await render();
+    ui.status('reading the components already in the org');
+    let inOrg = await retrieveComponents(conn, retrieveMembers(bundle));
+    const appExists = inOrg.has(`ExternalClientApplication:${bundle.names.eca}`);
+    const existingKey = consumerKeyOf(inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
+    if (appExists) {
+      // Salesforce may have named the auto-created policies differently; update those instead of adding a duplicate.
+      let policyNames: { oauth?: string; app?: string } = {};
+      if (!inOrg.has(`ExtlClntAppOauthConfigurablePolicies:${bundle.names.oauthPolicy}`) || !inOrg.has(`ExtlClntAppConfigurablePolicies:${bundle.names.appPolicy}`)) {
+        const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
+        const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(options.appName));
+        policyNames = { oauth: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), app: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
+      }
+      bundle = await render(existingKey, policyNames, facts.orgId);
+      if (policyNames.oauth || policyNames.app) inOrg = await retrieveComponents(conn, retrieveMembers(bundle));
+    }
+    ui.done();
+
+    const stages = stagesToDeploy(bundle, await loadRendered(bundle.components), inOrg, ['stage1', 'stage2', 'event-log-generation']);
+    const userPlan: UserPlan = {
+      username,
+      email: adminEmail,
+      profileName: bundle.names.profile,
+      permissionSets: [...bundle.preAuthorized.permissionSets],
+      pslId: licences.apiIntegrationPsl?.id ?? '',
+    };
+    const userChanges = plannedUserChanges(userState, userPlan);
+    const plan = [
+      ...[...stages.entries()].map(([stage, lines]) => `deploy the ${STAGE_TITLES[stage]} (${lines.length} difference(s))`),
+      ...(keys.mode === 'generated' ? [`write a new key pair to ${outputDir} (key mode 0600)`] : []),
+      ...userChanges.map((c) => `${c.action}: ${c.detail}`),
+    ];
+
+    // 3. Production: show the plan and ask, unless told not to.
+    if (!facts.isSandbox && plan.length > 0 && !options.dryRun) {
+      const go = await ui.confirm(plan);
+      if (!go) {
+        throw new SfError('Stopped before changing the org: not confirmed.', 'SetupNotConfirmedError', [
+          'Run it against a sandbox first, then here again and confirm; in CI pass --no-prompt.',
+        ]);
+      }
+    }
+
+    // 4. Key material: written only now, when the org has passed preflight (never on --dry-run).
+    if (keys.write && !options.dryRun) {
+      await keys.write();
+      changes.push({ action: 'write key pair', detail: `${keys.privateKeyPath} (0600), ${keys.certificatePath}` });
+    }
+
+    // 5. Deploy what differs: profile and permission sets first (the app's policy names them), then the app.
+    //    A dry run validates both in one check-only deploy, since nothing of the first is in the org yet.
+    const batches: Array<{ stages: Array<'stage1' | 'stage2'>; title: string }> = options.dryRun
+      ? [{ stages: (['stage1', 'stage2'] as const).filter((st) => stages.has(st)), title: 'integration profile, permission sets and External Client App' }]
+      : (['stage1', 'stage2'] as const).filter((st) => stages.has(st)).map((st) => ({ stages: [st], title: STAGE_TITLES[st] }));
+    for (const stage of ['stage1', 'stage2'] as const) {
+      if (!stages.has(stage)) pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
+    }
+    for (const batch of batches.filter((b) => b.stages.length > 0)) {
+      ui.step(`${options.dryRun ? 'Validating' : 'Deploying'} the ${batch.title}`);
+      const outcome = await deployDirectory(
+        conn,
+        batch.stages.map((st) => bundle.dirs[st]),
+        `the ${batch.title}`,
+        { checkOnly: options.dryRun, onProgress: (m) => ui.status(m) }
+      );
+      ui.done(outcome.status);
+      for (const stage of batch.stages) {
+        pass(`deploy.${stage}`, `${options.dryRun ? 'Validated' : 'Deployed'} the ${STAGE_TITLES[stage]} (${outcome.id}).`);
+        if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]}: ${(stages.get(stage) ?? []).join('; ')}` });
+      }
+    }
+    if (stages.has('event-log-generation')) {
+      ui.step(`${options.dryRun ? 'Validating' : 'Turning on'} event log generation`);
+      try {
+        await deployDirectory(conn, [bundle.dirs['event-log-generation']], 'the event log generation setting', { checkOnly: options.dryRun });
+        ui.done();
+        pass('deploy.eventLogGeneration', 'Event log generation is on.');
+        if (!options.dryRun) changes.push({ action: 'deploy', detail: 'event log generation on' });
+      } catch (error) {
+        ui.done('not available');
+        warn('deploy.eventLogGeneration', `Event log generation could not be switched on (${(error as Error).message.split('\n').slice(1).join(' ').trim() || (error as Error).message}). Check Setup > Event Monitoring Settings.`);
+      }
+    } else {
+      pass('deploy.eventLogGeneration', 'Event log generation was already on.');
+    }
+
+    // 6. The integration user (dry run: only report).
+    if (options.dryRun) {
+      for (const c of userChanges) changes.push({ action: `would ${c.action}`, detail: c.detail });
+    } else if (userChanges.length > 0) {
+      ui.step('Setting up the integration user');
+      const applied = await applyIntegrationUser(conn, userState, userPlan, admin);
+      changes.push(...applied.changes);
+      ui.done();
+    }
+    pass('integrationUser', `${username}: profile ${userPlan.profileName}, permission sets ${userPlan.permissionSets.join(', ')}.`);
+
+    // 7. The consumer key, as the org has it now.
+    let consumerKey = bundle.consumerKey;
+    if (stages.has('stage2') && !options.dryRun) {
+      const back = await retrieveComponents(conn, [{ type: 'ExtlClntAppGlobalOauthSettings', fullName: bundle.names.globalSettings }]);
+      const orgKey = consumerKeyOf(back.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
+      if (!orgKey) {
+        warn('consumerKey', 'The consumer key could not be read back (Metadata API access to consumer secrets may be off); the key we deployed is shown.');
+      } else if (orgKey !== consumerKey) {
+        warn('consumerKey', 'Salesforce kept its own consumer key instead of the one deployed; the org\'s key is shown.');
+        consumerKey = orgKey;
+      } else {
+        pass('consumerKey', 'The consumer key read back from the org matches the one deployed.');
+      }
+    } else if (existingKey) {
+      consumerKey = existingKey;
+      pass('consumerKey', 'Using the app\'s existing consumer key.');
+    }
+
+    // 8. The proof.
+    const pairs = loginPairs(facts.myDomainUrl, facts.isSandbox);
+    let login: JwtLoginResult | undefined;
+    let eventLogs: EventLogReport | undefined;
+    if (options.dryRun) {
+      checks.push({ id: 'jwt.login', status: 'skip', message: 'Dry run: nothing was deployed, so there is nothing to log in to yet.' });
+    } else if (keys.privateKey) {
+      ui.step(`Logging in as ${username} with the JWT bearer flow`);
+      login = await jwtLogin({
+        consumerKey,
+        username,
+        privateKey: keys.privateKey,
+        myDomainUrl: facts.myDomainUrl,
+        isSandbox: facts.isSandbox,
+        waitMs: options.waitMs,
+        onRetry: (m) => ui.status(m),
+      });
+      ui.done();
+      pass('jwt.login', `JWT bearer login as ${username} succeeded at ${login.tokenUrl} (audience ${login.audience}).`);
+      ui.step('Reading event log files as the integration user');
+      const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: conn.getApiVersion() });
+      eventLogs = await checkEventLogs(asUser, username);
+      ui.done();
+    } else {
+      checks.push({ id: 'jwt.login', status: 'skip', message: 'The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).' });
+      ui.step('Reading event log files as the admin');
+      eventLogs = await checkEventLogs(conn, admin.username);
+      ui.done();
+    }
+    if (eventLogs) {
+      pass('eventLogs.query', `EventLogFile is readable: ${eventLogs.types.filter((t) => t.files > 0).length} of ${eventLogs.types.length} vendor event types have files.`);
+      for (const note of eventLogs.notes) warn('eventLogs.note', note);
+      if (eventLogs.sample) {
+        const s = eventLogs.sample;
+        checks.push({
+          id: 'eventLogs.download',
+          status: s.headerMatches ? 'pass' : 'warn',
+          message: `Read the ${s.eventType} log of ${s.logDate} (${s.length} bytes): CSV header ${s.headerMatches ? 'matches' : 'does not match'} LogFileFieldNames.`,
+        });
+      }
+    }
+
+    const tokenUrl = login?.tokenUrl ?? pairs[0].tokenUrl;
+    const audience = login?.audience ?? pairs[0].audience;
+    return {
+      appName: options.appName,
+      consumerKey,
+      instanceUrl: facts.myDomainUrl,
+      username,
+      adminEmail,
+      tokenUrl,
+      audience,
+      privateKeyPath: keys.privateKeyPath,
+      certificatePath: keys.certificatePath,
+      certificateExpiresAt: keys.info.notAfter,
+      certificateSha256: keys.info.sha256Fingerprint,
+      keyMode: keys.mode,
+      orgId: facts.orgId,
+      edition: facts.edition,
+      isSandbox: facts.isSandbox,
+      dryRun: options.dryRun,
+      metadataSource: options.metadataSource,
+      changed: changes.length > 0 && !options.dryRun,
+      changes,
+      checks,
+      eventLogs: eventLogs && {
+        types: eventLogs.types.map((t) => ({ eventType: t.eventType, files: t.files, newestLogDate: t.newestLogDate, intervals: t.intervals })),
+        sampleFile: eventLogs.sample && {
+          id: eventLogs.sample.id,
+          eventType: eventLogs.sample.eventType,
+          logDate: eventLogs.sample.logDate,
+          bytes: eventLogs.sample.length,
+          headerMatches: eventLogs.sample.headerMatches,
+        },
+      },
+      vendor: vendorBlocks({ consumerKey, instanceUrl: facts.myDomainUrl, adminEmail, username, tokenUrl, audience, privateKeyPath: keys.privateKeyPath }),
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
