@@ -30,7 +30,7 @@ export async function emulatedOrg(options: EmulatorOptions = {}): Promise<Emulat
       JSON.stringify(
         {
           tables: [...emu.state.tables.entries()].map(([name, rows]) => [name, rows]),
-          metadata: [...emu.state.metadata.entries()].map(([type, byName]) => [
+          metadata: [...emu.state.metadata.entries()].filter(([, byName]) => byName.size > 0).map(([type, byName]) => [
             type,
             [...byName.values()].map((c) => ({ fullName: c.fullName, data: c.data, lastModifiedAt: c.lastModifiedAt })),
           ]),

@@ -8,6 +8,8 @@ import { parseMetadataXml, type MetadataDocument, type XmlElement } from '../met
 export type Difference = { field: string; expected: string; actual: string };
 
 const LIST_FIELDS = /^commaSeparated/;
+/** Org-specific identity fields that Salesforce fills in itself: not configuration, never drift. */
+const IDENTITY_FIELDS = new Set(['orgScopedExternalApp', 'oauthLink']);
 
 function normalise(name: string, text: string): string {
   const value = text.trim();
@@ -42,6 +44,7 @@ export function compareDocuments(desired: MetadataDocument, actual: MetadataDocu
   if (!actual) return [{ field: '(component)', expected: 'present', actual: 'missing' }];
   const differences: Difference[] = [];
   for (const element of desired.children) {
+    if (IDENTITY_FIELDS.has(element.name)) continue;
     if (element.text !== undefined) {
       const theirs = actual.children.find((c) => c.name === element.name && c.text !== undefined);
       const expected = normalise(element.name, element.text);

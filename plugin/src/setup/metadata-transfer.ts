@@ -10,6 +10,7 @@ import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import { ComponentSet, ComponentStatus, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
+import { buildMetadataXml, field } from '../metadata/xml.js';
 
 /** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
 export const POLL_MS = 750;
@@ -92,6 +93,20 @@ export async function retrieveComponents(
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * Reads one component with readMetadata and writes it back as source XML (leaf fields only). Used for the
+ * global OAuth settings: an SDR retrieve of them is filtered out by any .forceignore that (rightly) hides
+ * their folder, and readMetadata needs no polling.
+ */
+export async function readComponentXml(conn: Connection, type: string, fullName: string): Promise<string | undefined> {
+  const read = (await conn.metadata.read(type as Parameters<Connection['metadata']['read']>[0], fullName)) as unknown as Record<string, unknown> | undefined;
+  if (!read || typeof read !== 'object' || !read.fullName) return undefined;
+  const fields = Object.entries(read)
+    .filter(([name, value]) => name !== 'fullName' && value !== null && value !== undefined && typeof value !== 'object')
+    .map(([name, value]) => field(name, String(value)));
+  return buildMetadataXml(type, fields);
 }
 
 /** Full names of the org's components of the given types (one listMetadata call). */

@@ -15,7 +15,7 @@ import { checkEventLogs, type EventLogReport } from './event-log-check.js';
 import { applyIntegrationUser, assertUsableUser, plannedUserChanges, readIntegrationUser, type UserPlan } from './integration-user.js';
 import { jwtLogin, loginPairs, type JwtLoginResult } from './jwt-login.js';
 import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
-import { deployDirectory, listNames, retrieveComponents } from './metadata-transfer.js';
+import { deployDirectory, listNames, readComponentXml, retrieveComponents } from './metadata-transfer.js';
 import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, readOrgFacts, type OrgFacts } from './org-facts.js';
 import { vendorBlocks, type CheckOutcome, type SetupChange, type SetupResult } from './result.js';
 import type { KeyFormat } from '../cert/index.js';
@@ -82,7 +82,8 @@ function stagesToDeploy(
     for (const component of bundle.components.filter((c) => c.stage === stage)) {
       const ours = rendered.get(component.file) ?? '';
       const diffs = compareXml(ours, inOrg.get(`${component.type}:${component.fullName}`), component.path);
-      for (const d of diffs) lines.push(`${component.type} ${component.fullName}: ${d.field} ${d.actual} → ${d.expected}`);
+      if (diffs.length === 1 && diffs[0].field === '(component)') lines.push(`${component.type} ${component.fullName} (new)`);
+      else for (const d of diffs) lines.push(`${component.type} ${component.fullName}: ${d.field} ${d.actual} → ${d.expected}`);
     }
     if (lines.length > 0) result.set(stage, lines);
   }
@@ -96,10 +97,17 @@ async function loadRendered(components: readonly RenderedComponent[]): Promise<M
   return texts;
 }
 
-function retrieveMembers(bundle: RenderBundleResult): Array<{ type: string; fullName: string }> {
-  return bundle.components
-    .filter((c) => c.stage !== 'real-time-events')
+/** What the org holds of our components, as source XML keyed by `<type>:<fullName>`. */
+async function readOrgComponents(conn: Connection, bundle: RenderBundleResult): Promise<Map<string, string>> {
+  const members = bundle.components
+    .filter((c) => c.stage !== 'real-time-events' && c.key !== 'globalSettings')
     .map((c) => ({ type: c.type, fullName: c.fullName }));
+  const [retrieved, global] = await Promise.all([
+    retrieveComponents(conn, members),
+    readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings),
+  ]);
+  if (global) retrieved.set(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`, global);
+  return retrieved;
 }
 
 export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Promise<SetupResult> {
@@ -165,7 +173,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     };
     let bundle = await render();
     ui.status('reading the components already in the org');
-    let inOrg = await retrieveComponents(conn, retrieveMembers(bundle));
+    let inOrg = await readOrgComponents(conn, bundle);
     const appExists = inOrg.has(`ExternalClientApplication:${bundle.names.eca}`);
     const existingKey = consumerKeyOf(inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
     if (appExists) {
@@ -177,7 +185,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         policyNames = { oauth: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), app: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
       }
       bundle = await render(existingKey, policyNames, facts.orgId);
-      if (policyNames.oauth || policyNames.app) inOrg = await retrieveComponents(conn, retrieveMembers(bundle));
+      if (policyNames.oauth || policyNames.app) inOrg = await readOrgComponents(conn, bundle);
     }
     ui.done();
 
@@ -263,8 +271,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     // 7. The consumer key, as the org has it now.
     let consumerKey = bundle.consumerKey;
     if (stages.has('stage2') && !options.dryRun) {
-      const back = await retrieveComponents(conn, [{ type: 'ExtlClntAppGlobalOauthSettings', fullName: bundle.names.globalSettings }]);
-      const orgKey = consumerKeyOf(back.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
+      const orgKey = consumerKeyOf(await readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings));
       if (!orgKey) {
         warn('consumerKey', 'The consumer key could not be read back (Metadata API access to consumer secrets may be off); the key we deployed is shown.');
       } else if (orgKey !== consumerKey) {
