@@ -56,8 +56,14 @@ describe('faults and latency', () => {
     assert.equal(res.response.status, 'Succeeded', failuresOf(res).join('\n'));
   });
 
-  it('session expiry: an access-token-only auth gets INVALID_SESSION_ID (no refresh possible)', async () => {
+  it('session expiry: the admin auth logs in again with its refresh token and the query is retried', async () => {
     emu.expireSessions();
-    await rejects(conn.query('SELECT Id FROM Organization'), (e: Error) => e.name === 'INVALID_SESSION_ID' && e.message === 'Session expired or invalid');
+    const before = emu.requestLog.length;
+    const q = await conn.query('SELECT Id FROM Organization');
+    assert.equal(q.totalSize, 1);
+    const seen = emu.requestLog.slice(before);
+    assert.equal(seen[0].status, 401, 'the expired session is refused');
+    assert.ok(seen.some((r) => r.path === '/services/oauth2/token' && r.status === 200), 'refresh-token grant');
+    assert.equal(seen.at(-1)?.status, 200, 'and the query retried');
   });
 });

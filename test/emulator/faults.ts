@@ -47,6 +47,8 @@ export class Faults {
   public deployMs = 0;
   /** An External Client App's consumer key is unknown to the token endpoint for this long after creation. */
   public propagationMs = 0;
+  /** How far the org's clock is ahead of this machine's (ms, negative: behind): shifts the HTTP `Date` header and the token endpoint's `exp` check. */
+  public clockOffsetMs = 0;
   public readonly componentFaults: ComponentFault[] = [];
   private readonly statusFaults: StatusFault[] = [];
   private readonly resetFaults: ResetFault[] = [];
@@ -92,6 +94,7 @@ export class Faults {
     this.componentFaults.length = 0;
     this.latencyRules.length = 0;
     this.latencyMs = 0;
+    this.clockOffsetMs = 0;
   }
 
   public latencyFor(path: string): number {

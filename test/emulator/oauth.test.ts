@@ -145,10 +145,20 @@ describe('JWT bearer login', () => {
   it('AdminApprovedPreAuthorized without the profile or permission set → invalid_app_access', async () => {
     await expectError(signJwt(keys.privateKey, claims({ sub: 'jane.doe@anzenna-emu.example' })), ['invalid_app_access', 'user is not admin approved to access this app']);
   });
-  it('refresh_token grant → unsupported_grant_type', async () => {
-    const r = await postToken(emu.url, 'x', 'refresh_token');
+  it('password grant → unsupported_grant_type', async () => {
+    const r = await postToken(emu.url, 'x', 'password');
     assert.equal(r.status, 400);
     assert.deepEqual(r.body, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
+  });
+
+  it('refresh_token grant with an unknown token → invalid_grant, expired access/refresh token', async () => {
+    const res = await fetch(`${emu.url}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: '5Aep861nope', client_id: 'PlatformCLI' }),
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: 'invalid_grant', error_description: 'expired access/refresh token' });
   });
 });
 

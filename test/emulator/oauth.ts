@@ -142,7 +142,7 @@ function jwtBearer(ctx: EmulatorContext, assertion: string): Record<string, stri
 
   const exp = Number(claims.exp);
   // @salesforce/core sends Date.now()+300 (milliseconds): only require exp to be in the future.
-  if (!Number.isFinite(exp) || exp <= Date.now() / 1000) throw new TokenError(JWT_ERRORS.expired);
+  if (!Number.isFinite(exp) || exp <= (Date.now() + ctx.faults.clockOffsetMs) / 1000) throw new TokenError(JWT_ERRORS.expired);
 
   const user = state.userByUsername(String(claims.sub ?? ''));
   if (!user) throw new TokenError(JWT_ERRORS.unknownUser);

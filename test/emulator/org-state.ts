@@ -28,6 +28,9 @@ export interface Session {
   expiresAt: number;
   /** The External Client App the session was issued for, if any. */
   app?: string;
+  /** When the token was last presented (ms), and how often: the OAuth usage resource reports both. */
+  lastUsedAt?: number;
+  useCount?: number;
 }
 
 export interface OrgStateOptions {
@@ -302,7 +305,7 @@ export class OrgState {
   public createSession(userId: string, app?: string): Session {
     const token = `${this.orgId15}!AQ${randomBase62(4)}.${randomBytes(40).toString('base64url').replace(/-/g, '_')}`.slice(0, 112);
     const now = Date.now();
-    const session: Session = { token, userId, createdAt: now, expiresAt: now + this.sessionTimeoutMs, app };
+    const session: Session = { token, userId, createdAt: now, expiresAt: now + this.sessionTimeoutMs, app, lastUsedAt: now, useCount: 0 };
     this.sessions.set(token, session);
     return session;
   }
@@ -314,6 +317,8 @@ export class OrgState {
     if (s.expiresAt <= Date.now()) return undefined;
     const user = this.byId('User', s.userId);
     if (!user || user.IsActive !== true) return undefined;
+    s.lastUsedAt = Date.now();
+    s.useCount = (s.useCount ?? 0) + 1;
     return s;
   }
 

@@ -435,9 +435,41 @@ export class RestApi {
 
   // ---------------------------------------------------------------- apps/oauth
 
+  /**
+   * UNVERIFIED shape of the "App OAuth Usage User Collection" entries: one per user holding tokens issued for
+   * the app, with the token count, how often they were used and when last (the newest token's last use).
+   */
+  private oauthUsageUsers(ecaName: string): Record<string, unknown>[] {
+    const { state } = this.ctx;
+    const byUser = new Map<string, Session[]>();
+    for (const s of state.sessions.values()) {
+      if (s.app?.toLowerCase() !== ecaName.toLowerCase()) continue;
+      byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s]);
+    }
+    return [...byUser.entries()].map(([userId, sessions]) => {
+      const user = state.byId('User', userId);
+      const lastUsed = Math.max(...sessions.map((s) => s.lastUsedAt ?? s.createdAt));
+      return {
+        userId,
+        username: String(user?.Username ?? ''),
+        name: String(user?.Name ?? ''),
+        tokenCount: sessions.length,
+        useCount: sessions.reduce((sum, s) => sum + (s.useCount ?? 0), 0),
+        firstUsedDate: new Date(Math.min(...sessions.map((s) => s.createdAt))).toISOString(),
+        lastUsedDate: new Date(lastUsed).toISOString(),
+      };
+    });
+  }
+
   private oauthApps(res: ServerResponse, url: URL, version: string, kind: string, app?: string, consumer?: string): void {
     const { state } = this.ctx;
     const ecas = [...state.components('ExternalClientApplication').values()];
+    if (kind === 'usage' && app) {
+      const eca = ecas.find((c) => sameId(c.id, app) || c.fullName.toLowerCase() === app.toLowerCase());
+      if (!eca || consumer !== 'users') throw new ApiError(404, 'NOT_FOUND', REST_ERRORS.notFound);
+      sendJson(res, 200, { currentPageUrl: url.pathname, nextPageUrl: null, users: this.oauthUsageUsers(eca.fullName) });
+      return;
+    }
     if (kind === 'usage') {
       sendJson(res, 200, {
         apps: ecas.map((c) => ({

@@ -102,6 +102,7 @@ export class EmulatorServer implements EmulatorContext {
       entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
       this.requestLog.push(entry);
     });
+    if (this.faults.clockOffsetMs !== 0) res.setHeader('date', new Date(Date.now() + this.faults.clockOffsetMs).toUTCString());
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const delay = this.faults.latencyFor(url.pathname);

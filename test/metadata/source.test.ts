@@ -197,7 +197,7 @@ describe('External Client App components', () => {
     assert.ok(!all.some((path) => path.includes('extlClntAppGlobalOauthSets') || path.includes('.ecaGlblOauth')));
     const gitignore = readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n');
     const forceignore = readFileSync(join(repoRoot, '.forceignore'), 'utf8').split('\n');
-    assert.ok(gitignore.some((line) => line.trim().startsWith('force-app/') && line.includes('extlClntAppGlobalOauthSets')), '.gitignore');
+    assert.ok(gitignore.some((line) => /^(force-app\/)?\*\*\/extlClntAppGlobalOauthSets\/?$/.test(line.trim())), '.gitignore');
     assert.ok(forceignore.some((line) => line.trim() === '**/extlClntAppGlobalOauthSets/**'), '.forceignore');
   });
 });

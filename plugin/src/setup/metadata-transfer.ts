@@ -11,6 +11,7 @@ import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import { ComponentSet, ComponentStatus, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
 import { buildMetadataXml, field } from '../metadata/xml.js';
+import type { RenderBundleResult } from '../metadata/render.js';
 
 /** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
 export const POLL_MS = 750;
@@ -117,4 +118,26 @@ export async function listNames(conn: Connection, types: string[]): Promise<Map<
     if (item?.type) byType.get(item.type)?.push(item.fullName);
   }
   return byType;
+}
+
+/**
+ * What the org holds of a rendered bundle's components (profile, permission sets, the app and its
+ * satellites, the event settings; not the real-time event settings), as source XML keyed by
+ * `<type>:<fullName>`. The global OAuth settings are read with readMetadata (see readComponentXml); pass
+ * `globalXml` when they were read already.
+ */
+export async function readBundleFromOrg(
+  conn: Connection,
+  bundle: Pick<RenderBundleResult, 'components' | 'names'>,
+  globalXml?: string
+): Promise<Map<string, string>> {
+  const members = bundle.components
+    .filter((c) => c.stage !== 'real-time-events' && c.key !== 'globalSettings')
+    .map((c) => ({ type: c.type, fullName: c.fullName }));
+  const [retrieved, global] = await Promise.all([
+    retrieveComponents(conn, members),
+    globalXml ?? readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings),
+  ]);
+  if (global) retrieved.set(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`, global);
+  return retrieved;
 }

@@ -59,27 +59,37 @@ export function eventMonitoringSupport(edition: string): EventMonitoringSupport 
   return 'unknown';
 }
 
-export async function readOrgFacts(conn: Connection): Promise<OrgFacts> {
+/** The org as it is, whatever its edition (verify reports an edition without Event Monitoring instead of stopping). */
+export type OrganizationFacts = Omit<OrgFacts, 'eventMonitoring'> & { eventMonitoring: EventMonitoringSupport | 'none' };
+
+export async function readOrganization(conn: Connection): Promise<OrganizationFacts> {
   const org = (await conn.query<OrganizationRow>('SELECT Id, Name, OrganizationType, IsSandbox FROM Organization')).records[0];
-  const support = eventMonitoringSupport(org.OrganizationType);
-  if (support === 'none') {
-    throw new SfError(
-      `${org.Name} is a ${org.OrganizationType} org, which has no Event Monitoring: there would be no event log files to read.`,
-      'EditionWithoutEventMonitoringError',
-      [
-        'Event Monitoring needs Enterprise Edition with the Event Monitoring add-on, or Unlimited, Performance or Developer Edition.',
-        'Ask your Salesforce account executive about the add-on, then run this command again.',
-      ]
-    );
-  }
   return {
     orgId: org.Id,
     name: org.Name,
     edition: org.OrganizationType,
     isSandbox: Boolean(org.IsSandbox),
     myDomainUrl: new URL(conn.instanceUrl).origin,
-    eventMonitoring: support,
+    eventMonitoring: eventMonitoringSupport(org.OrganizationType),
   };
+}
+
+/** The error (and its actions) for an edition without Event Monitoring. */
+export function editionWithoutEventMonitoringError(name: string, edition: string): SfError {
+  return new SfError(
+    `${name} is a ${edition} org, which has no Event Monitoring: there would be no event log files to read.`,
+    'EditionWithoutEventMonitoringError',
+    [
+      'Event Monitoring needs Enterprise Edition with the Event Monitoring add-on, or Unlimited, Performance or Developer Edition.',
+      'Ask your Salesforce account executive about the add-on, then run this command again.',
+    ]
+  );
+}
+
+export async function readOrgFacts(conn: Connection): Promise<OrgFacts> {
+  const org = await readOrganization(conn);
+  if (org.eventMonitoring === 'none') throw editionWithoutEventMonitoringError(org.name, org.edition);
+  return { ...org, eventMonitoring: org.eventMonitoring };
 }
 
 type AdminRow = {
@@ -183,4 +193,25 @@ export function assertSeatsFree(licences: LicenceFacts, needUserSeat: boolean, n
       ['Remove the licence from a user who no longer needs it (Setup > Users > Permission Set License Assignments).']
     );
   }
+}
+
+/** One permission set (or a profile's own one) assigned to a user, with the permissions asked about that it enables. */
+export type PermissionGrant = { permissionSet: string; ownedByProfile: boolean; enabled: string[] };
+
+/**
+ * Where a user's effective permissions come from: every assignment (the profile's own permission set
+ * included, as Salesforce lists it) with the given permissions (API names, e.g. ModifyAllData) it enables.
+ */
+export async function readPermissionGrants(conn: Connection, userId: string, permissions: readonly string[]): Promise<PermissionGrant[]> {
+  const columns = permissions.map((p) => `PermissionSet.Permissions${p}`).join(', ');
+  const rows = (
+    await conn.query<{ PermissionSet: Record<string, unknown> }>(
+      `SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, ${columns} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`
+    )
+  ).records;
+  return rows.map((r) => ({
+    permissionSet: String(r.PermissionSet.Name),
+    ownedByProfile: r.PermissionSet.IsOwnedByProfile === true,
+    enabled: permissions.filter((p) => r.PermissionSet[`Permissions${p}`] === true),
+  }));
 }

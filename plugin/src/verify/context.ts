@@ -1,0 +1,155 @@
+/**
+ * Everything the checks read, each loaded once on first use and shared: the org, the admin, the app (with
+ * the bundle setup would deploy), the integration user and its permissions, the local key material, event
+ * log statistics, OAuth token usage, the live JWT login and the event logs read through it.
+ * Every read is a query, a GET, a Metadata API retrieve/read/list or a token request: nothing is written.
+ */
+import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
+import type { Connection } from '@salesforce/core';
+import { componentNames, type ComponentNames, type IpRelaxationPolicy } from '../metadata/index.js';
+import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../setup/event-log-check.js';
+import { readIntegrationUser, type IntegrationUserState } from '../setup/integration-user.js';
+import { jwtLogin, type JwtLoginResult } from '../setup/jwt-login.js';
+import {
+  readAdminFacts,
+  readLicenceFacts,
+  readOrganization,
+  readPermissionGrants,
+  type AdminFacts,
+  type LicenceFacts,
+  type OrganizationFacts,
+  type PermissionGrant,
+} from '../setup/org-facts.js';
+import { defaultIntegrationUsername } from '../setup/run-setup.js';
+import { loadAppFacts, readGlobalSettings, type AppFacts, type GlobalSettings } from './app-facts.js';
+import { measureClockSkew, type ClockSkew } from './clock.js';
+import { loadLocalKeys, type LocalKeys } from './local-keys.js';
+import { lazy, type Lazy } from './runner.js';
+import { readTokenUsage, type TokenUsage } from './token-usage.js';
+import { SkipCheck } from './types.js';
+
+export type VerifyOptions = {
+  appName: string;
+  label?: string;
+  contactEmail: string;
+  ipRelaxation: IpRelaxationPolicy;
+  /** Undefined: as the org's OAuth policy pre-authorizes the opt-in permission sets. */
+  viewAllData?: boolean;
+  setupAudit?: boolean;
+  integrationUser?: string;
+  integrationUserEmail?: string;
+  /** The consumer key as the vendor has it, exactly as given (whitespace is what we look for). */
+  consumerKey?: string;
+  certificateFile?: string;
+  privateKeyFile?: string;
+  /** Where setup writes a generated key pair (default ./anzenna-jwt). */
+  keyDir: string;
+  sourceDir: string;
+  metadataSource: 'project' | 'bundled';
+  strict: boolean;
+  /** An empty scratch directory outside any SFDX project (the bundle is rendered there). */
+  workDir: string;
+};
+
+/** Permissions read for the integration user: what it needs, what is broad, what is dangerous. */
+export const REQUIRED_PERMISSIONS = ['ApiEnabled', 'ViewEventLogFiles'] as const;
+export const BROAD_PERMISSIONS = ['ViewAllData'] as const;
+export const DANGEROUS_PERMISSIONS = [
+  'ModifyAllData',
+  'ManageUsers',
+  'ManageInternalUsers',
+  'CustomizeApplication',
+  'ModifyMetadata',
+  'AuthorApex',
+  'ManageProfilesPermissionsets',
+  'AssignPermissionSets',
+  'DeleteEventMonitoringRecords',
+] as const;
+
+export type EventLogStat = { eventType: string; interval: string; files: number; oldest?: string; newest?: string };
+
+export class VerifyContext {
+  public readonly names: ComponentNames;
+  public readonly username: string;
+  public readonly org: Lazy<OrganizationFacts>;
+  public readonly admin: Lazy<AdminFacts>;
+  public readonly licences: Lazy<LicenceFacts>;
+  public readonly user: Lazy<IntegrationUserState>;
+  /** The user's permission grants; SkipCheck when the user does not exist. */
+  public readonly grants: Lazy<PermissionGrant[]>;
+  public readonly globalSettings: Lazy<GlobalSettings>;
+  public readonly app: Lazy<AppFacts>;
+  public readonly local: Lazy<LocalKeys>;
+  /** EventLogFile counts per type and interval, all types, as the admin. */
+  public readonly eventLogStats: Lazy<EventLogStat[]>;
+  public readonly tokenUsage: Lazy<TokenUsage>;
+  public readonly clock: Lazy<ClockSkew>;
+  /** The live JWT login; SkipCheck when there is no key or no consumer key. Runs after the token usage was read. */
+  public readonly login: Lazy<JwtLoginResult>;
+  /** Event logs read as the integration user (or as the admin when we hold no key). */
+  public readonly eventLogs: Lazy<{ report: EventLogReport; who: string; asIntegrationUser: boolean }>;
+
+  public constructor(public readonly conn: Connection, public readonly adminUsername: string, public readonly options: VerifyOptions) {
+    this.names = componentNames(options.appName);
+    this.username = options.integrationUser ?? defaultIntegrationUsername(options.appName, adminUsername);
+    this.org = lazy(() => readOrganization(conn));
+    this.admin = lazy(() => readAdminFacts(conn, adminUsername));
+    this.licences = lazy(() => readLicenceFacts(conn));
+    this.user = lazy(async () => readIntegrationUser(conn, this.username, (await this.licences()).apiIntegrationPsl?.id));
+    this.grants = lazy(async () => {
+      const user = await this.user();
+      if (!user.id) throw new SkipCheck(`The integration user ${this.username} does not exist (see user.exists).`);
+      return readPermissionGrants(conn, user.id, [...REQUIRED_PERMISSIONS, ...BROAD_PERMISSIONS, ...DANGEROUS_PERMISSIONS]);
+    });
+    this.globalSettings = lazy(() => readGlobalSettings(conn, this.names.globalSettings));
+    this.local = lazy(() =>
+      loadLocalKeys({ certificateFile: options.certificateFile, privateKeyFile: options.privateKeyFile, keyDir: options.keyDir, fileBase: options.appName.toLowerCase() })
+    );
+    this.app = lazy(async () => {
+      const [org, global, local] = await Promise.all([this.org(), this.globalSettings(), this.local()]);
+      return loadAppFacts(conn, org, global, { ...options, fallbackCertificate: local.certificatePem, fallbackConsumerKey: options.consumerKey });
+    });
+    this.eventLogStats = lazy(async () => readEventLogStats(conn, adminUsername));
+    this.tokenUsage = lazy(() => readTokenUsage(conn, options.appName));
+    this.clock = lazy(() => measureClockSkew(conn));
+    this.login = lazy(async () => {
+      const local = await this.local();
+      if (!local.privateKey) {
+        throw new SkipCheck(
+          local.privateKeyError
+            ? `The private key could not be used (see certificate.matchesKey): ${local.privateKeyError}`
+            : `No private key here (--private-key-file, or ${options.keyDir}/${options.appName.toLowerCase()}.key from setup): the vendor holds it, so their "Connected" status is the live test.`
+        );
+      }
+      const [org, global] = await Promise.all([this.org(), this.globalSettings()]);
+      const consumerKey = global.consumerKey?.trim() ?? options.consumerKey?.trim();
+      if (!consumerKey) throw new SkipCheck('The consumer key could not be read from the org and none was given (--consumer-key).');
+      // Token usage first, so it shows the vendor's use and not this login.
+      await this.tokenUsage().catch(() => undefined);
+      return jwtLogin({ consumerKey, username: this.username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 });
+    });
+    this.eventLogs = lazy(async () => {
+      const local = await this.local();
+      if (!local.privateKey) return { report: await checkEventLogs(conn, adminUsername), who: adminUsername, asIntegrationUser: false };
+      let login: JwtLoginResult;
+      try {
+        login = await this.login();
+      } catch {
+        throw new SkipCheck(`Needs the live JWT login as ${this.username}, which failed (see live.jwt).`);
+      }
+      const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: conn.getApiVersion() });
+      return { report: await checkEventLogs(asUser, this.username, VENDOR_EVENT_TYPES), who: this.username, asIntegrationUser: true };
+    });
+  }
+}
+
+type StatRow = { EventType: string; Interval: string; expr0: number; expr1: string | null; expr2: string | null };
+
+export async function readEventLogStats(conn: Connection, who: string): Promise<EventLogStat[]> {
+  try {
+    const rows = (await conn.query<StatRow>('SELECT EventType, Interval, COUNT(Id), MIN(LogDate), MAX(LogDate) FROM EventLogFile GROUP BY EventType, Interval')).records;
+    return rows.map((r) => ({ eventType: r.EventType, interval: r.Interval, files: Number(r.expr0), oldest: r.expr1 ?? undefined, newest: r.expr2 ?? undefined }));
+  } catch (error) {
+    throw eventLogAccessError(error as Error, who);
+  }
+}
