@@ -218,9 +218,10 @@ export class MetadataEngine {
     if (!rollback) {
       for (const c of good) {
         const existing = this.existingComponent(c);
-        const id = existing?.id ?? (c.type.idPrefix ? state.ids.next(c.type.idPrefix) : undefined);
-        successes.push(msg({ type: c.type.name, fullName: c.fullName, fileName: c.fileName }, { success: true, created: !existing, changed: !!existing, id: apply ? id : existing?.id }));
         if (apply) this.apply(c, job.userId);
+        // The Id reported is the record's own (a Profile's 00e…, a PermissionSet's 0PS…), as Salesforce reports it.
+        const id = apply ? (this.existingComponent(c)?.id || existing?.id) : existing?.id;
+        successes.push(msg({ type: c.type.name, fullName: c.fullName, fileName: c.fileName }, { success: true, created: !existing, changed: !!existing, id: id || undefined }));
       }
       if (apply) this.createDefaultPolicies(good, job.userId);
     }

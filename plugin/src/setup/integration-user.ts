@@ -6,7 +6,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { SfError } from '@salesforce/core';
-import { INTEGRATION_USER_LICENSE, type AdminFacts } from './org-facts.js';
+import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE, type AdminFacts } from './org-facts.js';
 
 export type IntegrationUserState = {
   id?: string;
@@ -39,6 +39,10 @@ type UserRow = {
 
 const q = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+async function records<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
+  return (await conn.query<T>(soql)).records;
+}
+
 export async function readIntegrationUser(conn: Connection, username: string, pslId?: string): Promise<IntegrationUserState> {
   const [user] = (
     await conn.query<UserRow>(
@@ -46,15 +50,18 @@ export async function readIntegrationUser(conn: Connection, username: string, ps
     )
   ).records;
   if (!user) return { username, hasPsl: false, permissionSets: [] };
-  const assignments = (
-    await conn.query<{ PermissionSet: { Name: string } }>(
+  // The licence is matched by name, so this needs nothing from the licence queries and runs beside them.
+  void pslId;
+  const [assignments, psl] = await Promise.all([
+    records<{ PermissionSet: { Name: string } }>(
+      conn,
       `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}' AND PermissionSet.IsOwnedByProfile = false`
-    )
-  ).records;
-  const psl = pslId
-    ? (await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${user.Id}' AND PermissionSetLicenseId = '${pslId}'`))
-        .records
-    : [];
+    ),
+    records<{ Id: string }>(
+      conn,
+      `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${user.Id}' AND PermissionSetLicense.DeveloperName = '${INTEGRATION_PSL}'`
+    ),
+  ]);
   return {
     id: user.Id,
     username: user.Username,
@@ -122,13 +129,18 @@ export async function applyIntegrationUser(
   conn: Connection,
   state: IntegrationUserState,
   plan: UserPlan,
-  admin: AdminFacts
+  admin: AdminFacts,
+  /** Ids already known (from the deploy that created the components), by profile or permission set name. */
+  knownIds: Map<string, string> = new Map()
 ): Promise<{ userId: string; changes: UserChange[] }> {
   const changes = plannedUserChanges(state, plan);
   if (changes.length === 0 && state.id) return { userId: state.id, changes };
 
-  const profileIds = await idsByName(conn, `SELECT Id, Name FROM Profile WHERE Name = ${q(plan.profileName)}`, [plan.profileName], 'profile');
-  const profileId = profileIds.get(plan.profileName) as string;
+  const profileId =
+    knownIds.get(plan.profileName) ??
+    ((await idsByName(conn, `SELECT Id, Name FROM Profile WHERE Name = ${q(plan.profileName)}`, [plan.profileName], 'profile')).get(
+      plan.profileName
+    ) as string);
   let userId = state.id;
   if (!userId) {
     const created = await conn.sobject('User').create({
@@ -152,12 +164,14 @@ export async function applyIntegrationUser(
   }
   const missingSets = plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps));
   if (missingSets.length > 0) {
-    const ids = await idsByName(
-      conn,
-      `SELECT Id, Name FROM PermissionSet WHERE Name IN (${missingSets.map(q).join(', ')})`,
-      missingSets,
-      'permission set'
-    );
+    const unknown = missingSets.filter((name) => !knownIds.has(name));
+    const ids =
+      unknown.length === 0
+        ? knownIds
+        : new Map([
+            ...knownIds,
+            ...(await idsByName(conn, `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(q).join(', ')})`, unknown, 'permission set')),
+          ]);
     for (const name of missingSets) {
       await conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string });
     }

@@ -20,6 +20,8 @@ export type DeployOutcome = {
   id: string;
   status: string;
   components: Array<{ type: string; fullName: string; state: string }>;
+  /** Record Ids of the deployed components, by `<type>:<fullName>` (saves looking them up again). */
+  ids: Map<string, string>;
 };
 
 export type ComponentFailure = { type: string; fullName: string; problem: string };
@@ -73,7 +75,12 @@ export async function deployDirectory(
   }
   const components = new Map<string, { type: string; fullName: string; state: string }>();
   for (const r of responses) components.set(`${r.type}:${r.fullName}`, { type: r.type, fullName: r.fullName, state: r.state });
-  return { id: result.response.id, status: result.response.status, components: [...components.values()] };
+  const successes = result.response.details?.componentSuccesses ?? [];
+  const ids = new Map<string, string>();
+  for (const s of Array.isArray(successes) ? successes : [successes]) {
+    if (s.id && s.componentType) ids.set(`${s.componentType}:${s.fullName}`, s.id);
+  }
+  return { id: result.response.id, status: result.response.status, components: [...components.values()], ids };
 }
 
 /** Retrieves components into a temporary source tree and returns each file's text by `<type>:<fullName>`. */

@@ -110,19 +110,26 @@ type PermissionRow = {
 };
 
 /** The running user and its effective rights (profile-owned and assigned permission sets together). */
+/**
+ * The running user and its effective rights, in one query: every user has an assignment of its profile's
+ * own permission set, so the assignments carry both the user's fields and all its grants.
+ */
 export async function readAdminFacts(conn: Connection, username: string): Promise<AdminFacts> {
-  const quoted = username.replace(/'/g, "\\'");
-  const [user] = (
-    await conn.query<AdminRow>(
-      `SELECT Id, Username, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User WHERE Username = '${quoted}'`
+  const quoted = username.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  const rows = (
+    await conn.query<{ Assignee: AdminRow; PermissionSet: PermissionRow['PermissionSet'] }>(
+      'SELECT Assignee.Id, Assignee.Username, Assignee.Email, Assignee.TimeZoneSidKey, Assignee.LocaleSidKey, Assignee.LanguageLocaleKey, ' +
+        'Assignee.EmailEncodingKey, PermissionSet.PermissionsModifyAllData, PermissionSet.PermissionsCustomizeApplication, ' +
+        `PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment WHERE Assignee.Username = '${quoted}'`
     )
   ).records;
-  const grants = (
-    await conn.query<PermissionRow>(
-      `SELECT PermissionSet.PermissionsModifyAllData, PermissionSet.PermissionsCustomizeApplication, PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}'`
-    )
-  ).records.map((r) => r.PermissionSet);
-  const any = (pick: (p: PermissionRow['PermissionSet']) => boolean): boolean => grants.some(pick);
+  if (rows.length === 0) {
+    throw new SfError(`Cannot read the user ${username} and its permissions.`, 'AdminUnreadableError', [
+      'Run the command as a System Administrator of this org.',
+    ]);
+  }
+  const user = rows[0].Assignee;
+  const any = (pick: (p: PermissionRow['PermissionSet']) => boolean): boolean => rows.some((r) => pick(r.PermissionSet));
   return {
     id: user.Id,
     username: user.Username,

@@ -58,6 +58,11 @@ const STAGE_TITLES: Record<StageKey, string> = {
   'event-log-generation': 'event log generation setting',
 };
 
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 /** Default integration username: same domain as the admin's, so it is unique to the org's naming. */
 export function defaultIntegrationUsername(appName: string, adminUsername: string): string {
   const domain = adminUsername.split('@')[1] ?? 'example.com';
@@ -137,18 +142,31 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
   for (const w of keys.warnings) warn('certificate.expiry', w);
   pass('certificate', `Certificate ${keys.info.subject}, RSA ${keys.info.keyBits}, valid until ${keys.info.notAfter} (${keys.mode}).`);
 
-  const facts: OrgFacts = await readOrgFacts(conn);
+  // Every read that does not depend on another runs at once; errors are then reported in this order,
+  // so an edition without Event Monitoring is what an admin hears first.
+  const username = options.integrationUser ?? defaultIntegrationUsername(options.appName, adminUsername);
+  const [factsRead, adminRead, licencesRead, userRead, existingRead, eventSettingsRead] = await Promise.allSettled([
+    readOrgFacts(conn),
+    readAdminFacts(conn, adminUsername),
+    readLicenceFacts(conn),
+    readIntegrationUser(conn, username),
+    listNames(conn, ['ExternalClientApplication', 'Profile', 'PermissionSet']),
+    readComponentXml(conn, 'EventSettings', 'Event'),
+  ]);
+  const facts: OrgFacts = settledValue(factsRead);
   pass('org.edition', `${facts.name} (${facts.orgId}): ${facts.edition}${facts.isSandbox ? ', sandbox' : ''}.`);
-  const admin = await readAdminFacts(conn, adminUsername);
+  const admin = settledValue(adminRead);
   assertAdminRights(admin);
   pass('admin.rights', `${admin.username} can deploy metadata and manage users.`);
-  const username = options.integrationUser ?? defaultIntegrationUsername(options.appName, admin.username);
   const adminEmail = options.integrationUserEmail ?? admin.email;
-  const licences = await readLicenceFacts(conn);
-  const userState = await readIntegrationUser(conn, username, licences.apiIntegrationPsl?.id);
+  const licences = settledValue(licencesRead);
+  const userState = settledValue(userRead);
   assertUsableUser(userState);
   assertSeatsFree(licences, !userState.id, !userState.hasPsl);
   pass('licences', userState.id ? `Integration user ${username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
+  const existing = settledValue(existingRead);
+  // Event settings can be unreadable where the feature is off; that only means "deploy them (best effort)".
+  const eventSettingsXml = eventSettingsRead.status === 'fulfilled' ? eventSettingsRead.value : undefined;
 
   // 2. Render what we want, reusing the org's consumer key and policy names when the app exists.
   const work = await mkdtemp(join(tmpdir(), 'anzenna-setup-'));
@@ -172,8 +190,18 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       return bundle;
     };
     let bundle = await render();
-    ui.status('reading the components already in the org');
-    let inOrg = await readOrgComponents(conn, bundle);
+    // A fresh org holds none of our components: nothing to compare, so no retrieve (it costs a queued job).
+    const ours = (type: string, names: string[]): boolean => names.some((n) => existing.get(type)?.some((m) => m.toLowerCase() === n.toLowerCase()));
+    const fresh =
+      !ours('ExternalClientApplication', [bundle.names.eca]) &&
+      !ours('Profile', [bundle.names.profile]) &&
+      !ours('PermissionSet', [...bundle.preAuthorized.permissionSets]);
+    let inOrg = new Map<string, string>();
+    if (!fresh) {
+      ui.status('reading the components already in the org');
+      inOrg = await readOrgComponents(conn, bundle);
+    }
+    if (eventSettingsXml) inOrg.set(`Settings:${bundle.names.eventSettings}`, eventSettingsXml);
     const appExists = inOrg.has(`ExternalClientApplication:${bundle.names.eca}`);
     const existingKey = consumerKeyOf(inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
     if (appExists) {
@@ -185,7 +213,10 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         policyNames = { oauth: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), app: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
       }
       bundle = await render(existingKey, policyNames, facts.orgId);
-      if (policyNames.oauth || policyNames.app) inOrg = await readOrgComponents(conn, bundle);
+      if (policyNames.oauth || policyNames.app) {
+        inOrg = await readOrgComponents(conn, bundle);
+        if (eventSettingsXml) inOrg.set(`Settings:${bundle.names.eventSettings}`, eventSettingsXml);
+      }
     }
     ui.done();
 
@@ -228,6 +259,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     for (const stage of ['stage1', 'stage2'] as const) {
       if (!stages.has(stage)) pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
     }
+    const knownIds = new Map<string, string>();
     for (const batch of batches.filter((b) => b.stages.length > 0)) {
       ui.step(`${options.dryRun ? 'Validating' : 'Deploying'} the ${batch.title}`);
       const outcome = await deployDirectory(
@@ -237,32 +269,34 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         { checkOnly: options.dryRun, onProgress: (m) => ui.status(m) }
       );
       ui.done(outcome.status);
+      for (const [key, id] of outcome.ids) knownIds.set(key.slice(key.indexOf(':') + 1), id);
       for (const stage of batch.stages) {
         pass(`deploy.${stage}`, `${options.dryRun ? 'Validated' : 'Deployed'} the ${STAGE_TITLES[stage]} (${outcome.id}).`);
         if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]}: ${(stages.get(stage) ?? []).join('; ')}` });
       }
     }
-    if (stages.has('event-log-generation')) {
-      ui.step(`${options.dryRun ? 'Validating' : 'Turning on'} event log generation`);
-      try {
-        await deployDirectory(conn, [bundle.dirs['event-log-generation']], 'the event log generation setting', { checkOnly: options.dryRun });
-        ui.done();
-        pass('deploy.eventLogGeneration', 'Event log generation is on.');
-        if (!options.dryRun) changes.push({ action: 'deploy', detail: 'event log generation on' });
-      } catch (error) {
-        ui.done('not available');
-        warn('deploy.eventLogGeneration', `Event log generation could not be switched on (${(error as Error).message.split('\n').slice(1).join(' ').trim() || (error as Error).message}). Check Setup > Event Monitoring Settings.`);
-      }
-    } else {
-      pass('deploy.eventLogGeneration', 'Event log generation was already on.');
-    }
+    // Event log generation is best effort and needs nothing that follows: it runs while the user is set up
+    // and the login is proved, and its outcome is reported at the end.
+    const eventLogGeneration = stages.has('event-log-generation')
+      ? deployDirectory(conn, [bundle.dirs['event-log-generation']], 'the event log generation setting', { checkOnly: options.dryRun }).then(
+          () => {
+            pass('deploy.eventLogGeneration', `Event log generation ${options.dryRun ? 'can be switched on' : 'is on'}.`);
+            if (!options.dryRun) changes.push({ action: 'deploy', detail: 'event log generation on' });
+          },
+          (error: Error) =>
+            warn(
+              'deploy.eventLogGeneration',
+              `Event log generation could not be switched on (${error.message.split('\n').slice(1).join(' ').trim() || error.message}). Check Setup > Event Monitoring Settings.`
+            )
+        )
+      : Promise.resolve(pass('deploy.eventLogGeneration', 'Event log generation was already on.'));
 
     // 6. The integration user (dry run: only report).
     if (options.dryRun) {
       for (const c of userChanges) changes.push({ action: `would ${c.action}`, detail: c.detail });
     } else if (userChanges.length > 0) {
       ui.step('Setting up the integration user');
-      const applied = await applyIntegrationUser(conn, userState, userPlan, admin);
+      const applied = await applyIntegrationUser(conn, userState, userPlan, admin, knownIds);
       changes.push(...applied.changes);
       ui.done();
     }
@@ -327,6 +361,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       }
     }
 
+    await eventLogGeneration;
     const tokenUrl = login?.tokenUrl ?? pairs[0].tokenUrl;
     const audience = login?.audience ?? pairs[0].audience;
     return {
