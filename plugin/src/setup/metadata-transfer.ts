@@ -148,3 +148,13 @@ export async function readBundleFromOrg(
   if (global) retrieved.set(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`, global);
   return retrieved;
 }
+
+/**
+ * The names of an app's two policies as the org has them: Salesforce auto-creates them when the app is
+ * created, possibly under other names than ours, and a deploy must update those rather than add a second.
+ */
+export async function listPolicyNames(conn: Connection, appName: string): Promise<{ oauthPolicyName?: string; appPolicyName?: string }> {
+  const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
+  const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(appName));
+  return { oauthPolicyName: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), appPolicyName: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
+}

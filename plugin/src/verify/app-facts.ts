@@ -15,7 +15,7 @@ import {
   type RenderBundleResult,
 } from '../metadata/index.js';
 import { getText, parseMetadataXml, type MetadataDocument } from '../metadata/xml.js';
-import { listNames, readBundleFromOrg, readComponentXml } from '../setup/metadata-transfer.js';
+import { listPolicyNames, readBundleFromOrg, readComponentXml } from '../setup/metadata-transfer.js';
 import type { OrganizationFacts } from '../setup/org-facts.js';
 
 export type GlobalSettings = { xml?: string; certificate?: string; consumerKey?: string };
@@ -112,13 +112,10 @@ export async function loadAppFacts(conn: Connection, org: OrganizationFacts, glo
   let bundle = await render({ viewAllData: true, setupAudit: true });
   let inOrg = await readBundleFromOrg(conn, bundle, global.xml ?? '');
   const exists = inOrg.has(componentKey('ExternalClientApplication', bundle.names.eca));
-  const policyNames: { oauthPolicyName?: string; appPolicyName?: string } = {};
+  let policyNames: { oauthPolicyName?: string; appPolicyName?: string } = {};
   if (exists && (!inOrg.has(componentKey('ExtlClntAppOauthConfigurablePolicies', bundle.names.oauthPolicy)) || !inOrg.has(componentKey('ExtlClntAppConfigurablePolicies', bundle.names.appPolicy)))) {
     // Salesforce may have named the auto-created policies differently (setup updates those, so do we).
-    const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
-    const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(options.appName));
-    policyNames.oauthPolicyName = mine(listed.get('ExtlClntAppOauthConfigurablePolicies'));
-    policyNames.appPolicyName = mine(listed.get('ExtlClntAppConfigurablePolicies'));
+    policyNames = await listPolicyNames(conn, options.appName);
     if (policyNames.oauthPolicyName || policyNames.appPolicyName) {
       bundle = await render({ viewAllData: true, setupAudit: true, ...policyNames });
       inOrg = await readBundleFromOrg(conn, bundle, global.xml ?? '');

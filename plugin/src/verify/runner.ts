@@ -42,8 +42,10 @@ export async function need<T>(fact: Lazy<T>, owner: string): Promise<T> {
   }
 }
 
+const FALLBACK_ACTION = 'Run the command again; if it keeps failing, run it with --json and keep the output for support.';
+
 function failureOf(error: unknown): Outcome {
-  const actions = error instanceof SfError && error.actions?.length ? error.actions : ['Run the command again; if it keeps failing, run it with --json and keep the output for support.'];
+  const actions = error instanceof SfError && error.actions?.length ? error.actions : [FALLBACK_ACTION];
   const name = error instanceof Error && error.name !== 'Error' && error.name !== 'SfError' ? ` (${error.name})` : '';
   return { status: 'fail', message: `Could not check: ${error instanceof Error ? error.message : String(error)}${name}`, actions };
 }
@@ -62,6 +64,8 @@ export async function runCheck<C>(check: Check<C>, context: C): Promise<CheckRes
       outcome = failureOf(error);
     }
   }
+  // Anything that did not pass says what to do.
+  if ((outcome.status === 'warn' || outcome.status === 'fail') && !outcome.actions?.length) outcome = { ...outcome, actions: [FALLBACK_ACTION] };
   return {
     id: check.id,
     group: check.group,

@@ -1,0 +1,51 @@
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { IP_RELAXATION_FLAG_VALUES } from '../../setup/options.js';
+import { findMetadataSource } from '../../setup/source.js';
+import { resolveVerifyOptions } from '../../verify/options.js';
+import { renderVerifyReport } from '../../verify/report.js';
+import { runVerify } from '../../verify/run-verify.js';
+import type { VerifyResult } from '../../verify/types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify');
+
+export type { VerifyResult } from '../../verify/types.js';
+
+export default class Verify extends SfCommand<VerifyResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    'app-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
+    'certificate-file': Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
+    'private-key-file': Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), exists: true }),
+    'consumer-key': Flags.string({ summary: messages.getMessage('flags.consumer-key.summary') }),
+    'integration-user': Flags.string({ char: 'u', summary: messages.getMessage('flags.integration-user.summary') }),
+    'integration-user-email': Flags.string({ char: 'e', summary: messages.getMessage('flags.integration-user-email.summary') }),
+    'ip-relaxation': Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES })(),
+    strict: Flags.boolean({ summary: messages.getMessage('flags.strict.summary'), default: false }),
+  };
+
+  public async run(): Promise<VerifyResult> {
+    const { flags } = await this.parse(Verify);
+    const options = resolveVerifyOptions(flags, await findMetadataSource());
+    const org = flags['target-org'];
+    const name = org.getUsername() ?? 'the org';
+    try {
+      await org.getConnection(flags['api-version']).query('SELECT Id FROM Organization');
+    } catch (error) {
+      throw messages.createError('error.OrgUnreachable', [name, (error as Error).message], [name], 1, error as Error);
+    }
+    this.spinner.start(messages.getMessage('info.running', [name]));
+    const result = await runVerify(org, options, flags['api-version']);
+    this.spinner.stop(`${result.summary.pass} passed, ${result.summary.warn} warning(s), ${result.summary.fail} failed, ${result.summary.skip} skipped`);
+    if (!this.jsonEnabled()) this.log(renderVerifyReport(result));
+    // A failed check is a result, not an exception: the result is still printed (and returned under --json).
+    if (!result.ok) process.exitCode = 1;
+    return result;
+  }
+}

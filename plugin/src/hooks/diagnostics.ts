@@ -1,0 +1,61 @@
+/**
+ * The `sf doctor` hook: runs verify's checks against the default target org and reports each as a doctor
+ * diagnostic (`[@sf-anzenna/plugin-anzenna] <check id>: …`), with the first action of anything that did not
+ * pass as a suggestion and the whole result as plugin data. Registered in package.json under
+ * `oclif.hooks` as `sf-doctor-@sf-anzenna/plugin-anzenna`.
+ */
+import { ConfigAggregator, Lifecycle, Messages, Org, OrgConfigProperties } from '@salesforce/core';
+import { findMetadataSource } from '../setup/source.js';
+import { resolveVerifyOptions } from '../verify/options.js';
+import { runVerify } from '../verify/run-verify.js';
+
+/** The part of plugin-info's SfDoctor this hook uses (plugin-info is not a dependency of this plugin). */
+export type DoctorLike = {
+  addPluginData(pluginName: string, data: Record<string, unknown>): void;
+  addSuggestion(suggestion: string): void;
+};
+
+export const PLUGIN_NAME = '@sf-anzenna/plugin-anzenna';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages(PLUGIN_NAME, 'anzenna.verify');
+
+type DoctorStatus = 'pass' | 'fail' | 'warn' | 'unknown';
+
+const emit = (testName: string, status: DoctorStatus): Promise<void> =>
+  Lifecycle.getInstance().emit('Doctor:diagnostic', { testName: `[${PLUGIN_NAME}] ${testName}`, status });
+
+export const hook = async (options: { doctor: DoctorLike }): Promise<void> => {
+  const { doctor } = options;
+  const config = await ConfigAggregator.create();
+  const target = config.getPropertyValue<string>(OrgConfigProperties.TARGET_ORG);
+  if (!target) {
+    await emit(messages.getMessage('doctor.targetOrg'), 'warn');
+    doctor.addSuggestion(messages.getMessage('doctor.noTargetOrg'));
+    return;
+  }
+  let org: Org;
+  try {
+    org = await Org.create({ aliasOrUsername: target });
+    await org.getConnection().query('SELECT Id FROM Organization');
+  } catch (error) {
+    await emit(messages.getMessage('doctor.targetOrg'), 'fail');
+    doctor.addSuggestion(messages.getMessage('doctor.unreachable', [target, (error as Error).message, target]));
+    return;
+  }
+  const result = await runVerify(org, resolveVerifyOptions({}, await findMetadataSource()));
+  doctor.addPluginData(PLUGIN_NAME, {
+    targetOrg: target,
+    verdict: result.verdict,
+    summary: result.summary,
+    checks: result.checks.map((c) => ({ id: c.id, status: c.status, message: c.message })),
+  });
+  for (const c of result.checks) {
+    if (c.status === 'skip') continue;
+    // eslint-disable-next-line no-await-in-loop
+    await emit(`${c.id}: ${c.title}`, c.status);
+    if ((c.status === 'fail' || c.status === 'warn') && c.actions?.length) doctor.addSuggestion(`${c.id}: ${c.message} ${c.actions[0]}`);
+  }
+};
+
+export default hook;
