@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the product's speed and memory figures, printed in one run. Not a test: nothing here
- * fails the build; the README records the figures.
+ * fails the build; the README records the figures. `npm run bench -- cert|setup|logs` runs one.
  */
 import { benchCertificate, reportCertificate } from './bench/cert.js';
+import { benchLogCheck, benchSetup, reportLogCheck, reportSetup } from './bench/setup.js';
 
 const only = process.argv[2];
 
-if (!only || only === 'cert') {
-  console.log(reportCertificate(await benchCertificate()));
-}
+if (!only || only === 'cert') console.log(reportCertificate(await benchCertificate()), '\n');
+if (!only || only === 'setup') console.log(reportSetup(await benchSetup()), '\n');
+if (!only || only === 'logs') console.log(reportLogCheck(await benchLogCheck()));

@@ -12,7 +12,7 @@ import { bearerToken, readBody, releaseLabel, sendApiError, sendJson, sendNoCont
 import { randomBase62, sameId } from './ids.js';
 import type { MetadataComponent, Session, SRecord } from './org-state.js';
 import { OBJECTS, findObject, type ObjectDef } from './schema.js';
-import { ApiError, invalidType, resolveObject, runQuery, type RecordSource } from './soql.js';
+import { ApiError, invalidType, resolveObject, queryColumns, runQuery, type RecordSource } from './soql.js';
 import { sfDateTime } from './util.js';
 
 /** REST error texts. Rows marked UNVERIFIED are our best guess. */
@@ -132,6 +132,10 @@ export class RestApi {
       this.ctx.annotate(req, sub === '/query' ? 'query' : 'queryAll');
       const q = url.searchParams.get('q');
       if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      if (url.searchParams.get('columns') === 'true') {
+        sendJson(res, 200, queryColumns(q));
+        return;
+      }
       const result = runQuery(q, this.source(session, tooling, version));
       this.sendPage(req, res, { records: result.records, totalSize: result.totalSize, created: Date.now() }, 0, base + (tooling ? '/tooling' : ''), `01g${randomBase62(15)}`);
       return;

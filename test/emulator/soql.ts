@@ -341,6 +341,56 @@ function evaluate(engine: Engine, rec: Record<string, unknown>, e: Expr): boolea
 
 type SelectField = { type: string; field?: string; relationships?: string[]; functionName?: string; parameters?: unknown[]; isAggregateFn?: boolean; alias?: string; rawValue?: string };
 
+type ColumnMetadata = {
+  aggregate: boolean;
+  apexType: string | null;
+  booleanType: boolean;
+  columnName: string;
+  custom: boolean;
+  displayName: string;
+  foreignKeyName: null;
+  insertable: boolean;
+  joinColumns: ColumnMetadata[];
+  numberType: boolean;
+  textType: boolean;
+  updatable: boolean;
+};
+
+function column(name: string, joinColumns: ColumnMetadata[] = [], aggregate = false, displayName = name): ColumnMetadata {
+  return { aggregate, apexType: null, booleanType: false, columnName: name, custom: name.endsWith('__c'), displayName, foreignKeyName: null, insertable: false, joinColumns, numberType: aggregate, textType: !aggregate, updatable: false };
+}
+
+/**
+ * `GET …/query?q=…&columns=true`: the query's column metadata instead of its records (what `sf data query`
+ * asks first to lay out its table). Relationship fields nest as joinColumns, aggregates are exprN.
+ */
+export function queryColumns(soql: string): Record<string, unknown> {
+  let q: Query;
+  try {
+    q = parseQuery(soql);
+  } catch (err) {
+    throw new ApiError(400, 'MALFORMED_QUERY', (err as Error).message.split('\n')[0]);
+  }
+  const columns: ColumnMetadata[] = [];
+  let exprIndex = 0;
+  for (const f of (q.fields ?? []) as SelectField[]) {
+    if (f.type === 'Field') columns.push(column(f.field!));
+    else if (f.type === 'FieldRelationship') {
+      const path = [...(f.relationships ?? []), f.field!];
+      let nested = column(path[path.length - 1]);
+      for (let i = path.length - 2; i >= 0; i--) nested = column(path[i], [nested]);
+      columns.push(nested);
+    } else if (f.type === 'FieldFunctionExpression') columns.push(column(f.alias ?? `expr${exprIndex++}`, [], true, f.rawValue ?? String(f.functionName)));
+  }
+  return {
+    columnMetadata: columns,
+    entityName: q.sObject,
+    groupBy: Boolean(q.groupBy),
+    idSelected: columns.some((c) => c.columnName === 'Id'),
+    keyPrefix: null,
+  };
+}
+
 export function runQuery(soql: string, src: RecordSource): QueryResult {
   let q: Query;
   try {

@@ -98,7 +98,7 @@ describe('sf anzenna setup run again', () => {
     assert.equal(first.code, 0, first.stdout + first.stderr);
     const deploysAfterFirst = deploys(o);
     const writesAfterFirst = o.emu.requestLog.filter((r) => r.method === 'POST' && r.path.includes('/sobjects/')).length;
-    const second = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']);
+    const second = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--verify', '--json']);
     assert.equal(second.code, 0, second.stdout + second.stderr);
     const r = second.json?.result;
     assert.equal(r?.changed, false);
@@ -108,6 +108,10 @@ describe('sf anzenna setup run again', () => {
     assert.equal(deploys(o), deploysAfterFirst, 'no deploy on the second run');
     assert.equal(o.emu.requestLog.filter((r2) => r2.method === 'POST' && r2.path.includes('/sobjects/')).length, writesAfterFirst);
     assert.equal(check(r, 'jwt.login'), 'pass', 'but everything is checked again');
+    assert.equal(r?.verification?.ok, true, JSON.stringify(r?.verification?.checks.filter((c) => c.status !== 'pass')));
+    assert.equal(r?.verification?.summary.fail, 0);
+    assert.ok((r?.verification?.checks.length ?? 0) > 20, 'every verify check ran');
+    assert.equal(deploys(o), deploysAfterFirst, 'verify deployed nothing either');
 
     const human = await o.run(['anzenna', 'setup', '-o', 'emu']);
     assert.equal(human.code, 0);

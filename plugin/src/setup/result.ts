@@ -34,6 +34,13 @@ export type SetupResult = {
   changes: SetupChange[];
   checks: CheckOutcome[];
   eventLogs?: { types: EventTypeLine[]; sampleFile?: { id: string; eventType: string; logDate: string; bytes: number; headerMatches: boolean } };
+  /** With --verify: the outcome of every `sf anzenna verify` check run at the end. */
+  verification?: {
+    ok: boolean;
+    verdict: string;
+    summary: { pass: number; warn: number; fail: number; skip: number };
+    checks: Array<{ id: string; status: CheckStatus; message: string; actions?: string[] }>;
+  };
   vendor: {
     anzenna: { consumerKey: string; salesforceUrl: string; adminEmail: string };
     elastic: {

@@ -15,7 +15,7 @@ import { checkEventLogs, type EventLogReport } from './event-log-check.js';
 import { applyIntegrationUser, assertUsableUser, plannedUserChanges, readIntegrationUser, type UserPlan } from './integration-user.js';
 import { jwtLogin, loginPairs, type JwtLoginResult } from './jwt-login.js';
 import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
-import { deployDirectory, listNames, readComponentXml, retrieveComponents } from './metadata-transfer.js';
+import { deployDirectory, listNames, listPolicyNames, readBundleFromOrg, readComponentXml } from './metadata-transfer.js';
 import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, readOrgFacts, type OrgFacts } from './org-facts.js';
 import { vendorBlocks, type CheckOutcome, type SetupChange, type SetupResult } from './result.js';
 import type { KeyFormat } from '../cert/index.js';
@@ -102,19 +102,6 @@ async function loadRendered(components: readonly RenderedComponent[]): Promise<M
   return texts;
 }
 
-/** What the org holds of our components, as source XML keyed by `<type>:<fullName>`. */
-async function readOrgComponents(conn: Connection, bundle: RenderBundleResult): Promise<Map<string, string>> {
-  const members = bundle.components
-    .filter((c) => c.stage !== 'real-time-events' && c.key !== 'globalSettings')
-    .map((c) => ({ type: c.type, fullName: c.fullName }));
-  const [retrieved, global] = await Promise.all([
-    retrieveComponents(conn, members),
-    readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings),
-  ]);
-  if (global) retrieved.set(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`, global);
-  return retrieved;
-}
-
 export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Promise<SetupResult> {
   const conn: Connection = org.getConnection();
   const adminUsername = org.getUsername() ?? '';
@@ -199,22 +186,20 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     let inOrg = new Map<string, string>();
     if (!fresh) {
       ui.status('reading the components already in the org');
-      inOrg = await readOrgComponents(conn, bundle);
+      inOrg = await readBundleFromOrg(conn, bundle);
     }
     if (eventSettingsXml) inOrg.set(`Settings:${bundle.names.eventSettings}`, eventSettingsXml);
     const appExists = inOrg.has(`ExternalClientApplication:${bundle.names.eca}`);
     const existingKey = consumerKeyOf(inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
     if (appExists) {
       // Salesforce may have named the auto-created policies differently; update those instead of adding a duplicate.
-      let policyNames: { oauth?: string; app?: string } = {};
-      if (!inOrg.has(`ExtlClntAppOauthConfigurablePolicies:${bundle.names.oauthPolicy}`) || !inOrg.has(`ExtlClntAppConfigurablePolicies:${bundle.names.appPolicy}`)) {
-        const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
-        const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(options.appName));
-        policyNames = { oauth: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), app: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
-      }
-      bundle = await render(existingKey, policyNames, facts.orgId);
-      if (policyNames.oauth || policyNames.app) {
-        inOrg = await readOrgComponents(conn, bundle);
+      const policyNames =
+        inOrg.has(`ExtlClntAppOauthConfigurablePolicies:${bundle.names.oauthPolicy}`) && inOrg.has(`ExtlClntAppConfigurablePolicies:${bundle.names.appPolicy}`)
+          ? {}
+          : await listPolicyNames(conn, options.appName);
+      bundle = await render(existingKey, { oauth: policyNames.oauthPolicyName, app: policyNames.appPolicyName }, facts.orgId);
+      if (policyNames.oauthPolicyName || policyNames.appPolicyName) {
+        inOrg = await readBundleFromOrg(conn, bundle);
         if (eventSettingsXml) inOrg.set(`Settings:${bundle.names.eventSettings}`, eventSettingsXml);
       }
     }

@@ -6,6 +6,9 @@ import { IP_RELAXATION_FLAG_VALUES, resolveInputs } from '../../setup/options.js
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
 import { renderSetupReport } from '../../setup/report.js';
 import type { SetupResult } from '../../setup/result.js';
+import { resolveVerifyOptions } from '../../verify/options.js';
+import { renderVerifyReport } from '../../verify/report.js';
+import { runVerify } from '../../verify/run-verify.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -41,6 +44,7 @@ export default class Setup extends SfCommand<SetupResult> {
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     wait: Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary') }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
+    verify: Flags.boolean({ summary: messages.getMessage('flags.verify.summary'), default: false }),
   };
 
   public async run(): Promise<SetupResult> {
@@ -63,6 +67,15 @@ export default class Setup extends SfCommand<SetupResult> {
       this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt'])
     );
     if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
+    if (flags.verify && !flags['dry-run']) {
+      // Every `sf anzenna verify` check, against what was just set up (read-only).
+      this.spinner.start(messages.getMessage('info.verifying'));
+      const verification = await runVerify(org, resolveVerifyOptions(flags, source));
+      this.spinner.stop(verification.verdict);
+      result.verification = { ok: verification.ok, verdict: verification.verdict, summary: verification.summary, checks: verification.checks };
+      if (!this.jsonEnabled()) this.log(renderVerifyReport(verification));
+      if (!verification.ok) process.exitCode = 1;
+    }
     return result;
   }
 
