@@ -39,16 +39,9 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `anzenna-${prefix}-`));
 }
 
-export async function runCli<T = unknown>(
-  args: string[],
-  options: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv; bin?: string } = {}
-): Promise<CliResult<T>> {
-  const home = options.home ?? tempDir('home');
-  const child = spawn(process.execPath, [options.bin ?? pluginRunJs, ...args], {
-    cwd: options.cwd ?? home,
-    env: sealedEnv(home, options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs a Node script (the plugin's or sf's bin) in a child process and collects what it printed. */
+export async function runNode<T = unknown>(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult<T>> {
+  const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -66,4 +59,12 @@ export async function runCli<T = unknown>(
     }
   }
   return { code, stdout, stderr, json };
+}
+
+export async function runCli<T = unknown>(
+  args: string[],
+  options: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv; bin?: string } = {}
+): Promise<CliResult<T>> {
+  const home = options.home ?? tempDir('home');
+  return runNode<T>(options.bin ?? pluginRunJs, args, options.cwd ?? home, sealedEnv(home, options.env));
 }

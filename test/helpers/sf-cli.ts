@@ -1,10 +1,9 @@
 /**
  * The real `sf` binary (pinned in test/sf-cli) with our plugin linked into a throw-away HOME.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { repoRoot, sealedEnv, tempDir, type CliResult } from './cli.js';
+import { repoRoot, runNode, sealedEnv, tempDir, type CliResult } from './cli.js';
 
 export const sfBin = join(repoRoot, 'test', 'sf-cli', 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 
@@ -15,28 +14,7 @@ export function sfInstalled(): boolean {
 export async function runSf<T = unknown>(args: string[], home: string, cwd = home, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult<T>> {
   // PATH first holds the Node 22 that runs the tests: sf's hooks spawn `node` and `sf` by name.
   const path = [dirname(process.execPath), join(repoRoot, 'test', 'sf-cli', 'node_modules', '.bin'), process.env.PATH].join(':');
-  const child = spawn(process.execPath, [sfBin, ...args], {
-    cwd,
-    env: sealedEnv(home, { PATH: path, SF_DISABLE_AUTOUPDATE: 'true', ...extraEnv }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? -1));
-  });
-  let json: CliResult<T>['json'];
-  if (args.includes('--json')) {
-    try {
-      json = JSON.parse(stdout) as CliResult<T>['json'];
-    } catch {
-      json = undefined;
-    }
-  }
-  return { code, stdout, stderr, json };
+  return runNode<T>(sfBin, args, cwd, sealedEnv(home, { PATH: path, SF_DISABLE_AUTOUPDATE: 'true', ...extraEnv }));
 }
 
 /** A fresh HOME with the plugin linked (no dependency install: the workspace already has them). */

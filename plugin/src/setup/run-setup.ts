@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
 import { SfError, type Connection, type Org } from '@salesforce/core';
-import { renderBundle, type IpRelaxationPolicy, type RenderBundleResult, type RenderedComponent } from '../metadata/index.js';
+import { renderBundle, type RenderBundleResult, type RenderedComponent } from '../metadata/index.js';
 import { getText, parseMetadataXml } from '../metadata/xml.js';
 import { compareXml } from './drift.js';
 import { checkEventLogs, type EventLogReport } from './event-log-check.js';
@@ -19,22 +19,12 @@ import { deployDirectory, listNames, listPolicyNames, readBundleFromOrg, readCom
 import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, readOrgFacts, type OrgFacts } from './org-facts.js';
 import { vendorBlocks, type CheckOutcome, type SetupChange, type SetupResult } from './result.js';
 import type { KeyFormat } from '../cert/index.js';
+import type { ResolvedInputs } from './options.js';
 
-export type SetupOptions = {
-  appName: string;
-  label?: string;
-  contactEmail: string;
-  certificateFile?: string;
-  privateKeyFile?: string;
-  outputDir?: string;
+export type SetupOptions = Omit<ResolvedInputs, 'waitMinutes'> & {
   keySize: number;
   keyFormat: KeyFormat;
   validityDays: number;
-  integrationUser?: string;
-  integrationUserEmail?: string;
-  ipRelaxation: IpRelaxationPolicy;
-  viewAllData: boolean;
-  setupAudit: boolean;
   dryRun: boolean;
   waitMs: number;
   sourceDir: string;
