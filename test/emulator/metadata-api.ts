@@ -149,7 +149,13 @@ export class MetadataApi {
       case 'readMetadata': {
         const type = String(args.type ?? '');
         const names = asArray(args.fullNames as string | string[]).map(String);
-        const all = typeByName(type) ? engine.listComponents(type) : [];
+        // Settings are read by their own type name (EventSettings, fullName Event), as on a real org.
+        const settingsName = !typeByName(type) && type.endsWith('Settings') ? type.slice(0, -'Settings'.length) : undefined;
+        const all = typeByName(type)
+          ? engine.listComponents(type)
+          : settingsName
+            ? engine.listComponents('Settings').filter((c) => c.fullName.toLowerCase() === settingsName.toLowerCase())
+            : [];
         const records = names
           .map((n) => all.find((c) => c.fullName.toLowerCase() === n.toLowerCase()))
           .map((c) => (c ? { '@type': type, fullName: c.fullName, ...engine.outgoingData(c) } : { '@type': type }));

@@ -71,6 +71,22 @@ describe('sf anzenna setup against a fresh org', () => {
     assert.equal(r?.eventLogs?.types.find((t) => t.eventType === 'Report')?.files, 0);
   });
 
+  it('turns on Event Manager storage with --real-time-events where the add-on allows it, and only warns where not', async () => {
+    const withAddOn = await org('EnterpriseEventMonitoring');
+    const ok = await withAddOn.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--real-time-events', '--json']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.equal(check(ok.json?.result, 'deploy.real-time-events'), 'pass');
+    assert.match(JSON.stringify(withAddOn.emu.state.settings.RealTimeEvent), /ReportEvent/);
+
+    const without = await org('Enterprise');
+    const warned = await without.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--real-time-events', '--json']);
+    assert.equal(warned.code, 0, warned.stdout + warned.stderr);
+    const rt = warned.json?.result?.checks.find((c) => c.id === 'deploy.real-time-events');
+    assert.equal(rt?.status, 'warn');
+    assert.match(rt?.message ?? '', /could not be switched on/);
+    assert.equal(check(warned.json?.result, 'jwt.login'), 'pass', 'the rest of the setup is unaffected');
+  });
+
   it('refuses Professional Edition before deploying anything', async () => {
     const o = await org('Professional');
     const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);

@@ -56,12 +56,12 @@ export async function deployDirectory(
   conn: Connection,
   dirs: string[],
   what: string,
-  options: { checkOnly: boolean; onProgress?: (message: string) => void }
+  options: { checkOnly: boolean; onProgress?: (message: string) => void; rollbackOnError?: boolean }
 ): Promise<DeployOutcome> {
   const set = ComponentSet.fromSource(dirs);
   const deploy = await set.deploy({
     usernameOrConnection: conn,
-    apiOptions: { checkOnly: options.checkOnly, rollbackOnError: true, singlePackage: true },
+    apiOptions: { checkOnly: options.checkOnly, rollbackOnError: options.rollbackOnError ?? true, singlePackage: true },
   });
   deploy.onUpdate((status) => {
     const done = status.numberComponentsDeployed ?? 0;

@@ -32,6 +32,7 @@ export type SetupFlags = {
   'ip-relaxation'?: string;
   'view-all-data'?: boolean;
   'setup-audit'?: boolean;
+  'real-time-events'?: boolean;
   wait?: number;
 };
 
@@ -47,6 +48,7 @@ export type ResolvedInputs = {
   ipRelaxation: IpRelaxationPolicy;
   viewAllData: boolean;
   setupAudit: boolean;
+  realTimeEvents: boolean;
   waitMinutes: number;
 };
 
@@ -98,6 +100,7 @@ export function resolveInputs(flags: SetupFlags, project: ProjectSettings): Reso
     ipRelaxation: toPolicy(flags['ip-relaxation'] ?? project.ipRelaxation ?? 'bypass'),
     viewAllData: flags['view-all-data'] ?? project.viewAllData ?? false,
     setupAudit: flags['setup-audit'] ?? project.setupAudit ?? false,
+    realTimeEvents: flags['real-time-events'] ?? project.realTimeEvents ?? false,
     waitMinutes,
   };
 }

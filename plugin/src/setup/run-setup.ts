@@ -40,13 +40,20 @@ export type SetupUi = {
   confirm(plan: string[]): Promise<boolean>;
 };
 
-type StageKey = 'stage1' | 'stage2' | 'event-log-generation';
+type StageKey = 'stage1' | 'stage2' | 'event-log-generation' | 'real-time-events';
 
 const STAGE_TITLES: Record<StageKey, string> = {
   stage1: 'integration profile and permission sets',
   stage2: 'External Client App',
-  'event-log-generation': 'event log generation setting',
+  'event-log-generation': 'event log generation',
+  'real-time-events': 'Event Manager storage of ReportEvent and LoginEvent',
 };
+
+/** The org settings setup turns on best effort, each its own stage and its own Settings component. */
+const SETTINGS_STAGES = ['event-log-generation', 'real-time-events'] as const;
+const SETTINGS_MEMBER: Record<(typeof SETTINGS_STAGES)[number], string> = { 'event-log-generation': 'Event', 'real-time-events': 'RealTimeEvent' };
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function settledValue<T>(result: PromiseSettledResult<T>): T {
   if (result.status === 'rejected') throw result.reason;
@@ -122,13 +129,14 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
   // Every read that does not depend on another runs at once; errors are then reported in this order,
   // so an edition without Event Monitoring is what an admin hears first.
   const username = options.integrationUser ?? defaultIntegrationUsername(options.appName, adminUsername);
-  const [factsRead, adminRead, licencesRead, userRead, existingRead, eventSettingsRead] = await Promise.allSettled([
+  const [factsRead, adminRead, licencesRead, userRead, existingRead, eventSettingsRead, realTimeRead] = await Promise.allSettled([
     readOrgFacts(conn),
     readAdminFacts(conn, adminUsername),
     readLicenceFacts(conn),
     readIntegrationUser(conn, username),
     listNames(conn, ['ExternalClientApplication', 'Profile', 'PermissionSet']),
     readComponentXml(conn, 'EventSettings', 'Event'),
+    options.realTimeEvents ? readComponentXml(conn, 'RealTimeEventSettings', 'RealTimeEvent') : Promise.resolve(undefined),
   ]);
   const facts: OrgFacts = settledValue(factsRead);
   pass('org.edition', `${facts.name} (${facts.orgId}): ${facts.edition}${facts.isSandbox ? ', sandbox' : ''}.`);
@@ -143,7 +151,14 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
   pass('licences', userState.id ? `Integration user ${username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
   const existing = settledValue(existingRead);
   // Event settings can be unreadable where the feature is off; that only means "deploy them (best effort)".
-  const eventSettingsXml = eventSettingsRead.status === 'fulfilled' ? eventSettingsRead.value : undefined;
+  const settingsXml = new Map<string, string | undefined>([
+    ['Event', eventSettingsRead.status === 'fulfilled' ? eventSettingsRead.value : undefined],
+    ['RealTimeEvent', realTimeRead.status === 'fulfilled' ? realTimeRead.value : undefined],
+  ]);
+  const withSettings = (map: Map<string, string>): Map<string, string> => {
+    for (const [name, xml] of settingsXml) if (xml) map.set(`Settings:${name}`, xml);
+    return map;
+  };
 
   // 2. Render what we want, reusing the org's consumer key and policy names when the app exists.
   const work = await mkdtemp(join(tmpdir(), 'anzenna-setup-'));
@@ -178,7 +193,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       ui.status('reading the components already in the org');
       inOrg = await readBundleFromOrg(conn, bundle);
     }
-    if (eventSettingsXml) inOrg.set(`Settings:${bundle.names.eventSettings}`, eventSettingsXml);
+    withSettings(inOrg);
     const appExists = inOrg.has(`ExternalClientApplication:${bundle.names.eca}`);
     const existingKey = consumerKeyOf(inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
     if (appExists) {
@@ -189,13 +204,17 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
           : await listPolicyNames(conn, options.appName);
       bundle = await render(existingKey, { oauth: policyNames.oauthPolicyName, app: policyNames.appPolicyName }, facts.orgId);
       if (policyNames.oauthPolicyName || policyNames.appPolicyName) {
-        inOrg = await readBundleFromOrg(conn, bundle);
-        if (eventSettingsXml) inOrg.set(`Settings:${bundle.names.eventSettings}`, eventSettingsXml);
+        inOrg = withSettings(await readBundleFromOrg(conn, bundle));
       }
     }
     ui.done();
 
-    const stages = stagesToDeploy(bundle, await loadRendered(bundle.components), inOrg, ['stage1', 'stage2', 'event-log-generation']);
+    const stages = stagesToDeploy(bundle, await loadRendered(bundle.components), inOrg, [
+      'stage1',
+      'stage2',
+      'event-log-generation',
+      ...(options.realTimeEvents ? (['real-time-events'] as const) : []),
+    ]);
     const userPlan: UserPlan = {
       username,
       email: adminEmail,
@@ -250,21 +269,29 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]}: ${(stages.get(stage) ?? []).join('; ')}` });
       }
     }
-    // Event log generation is best effort and needs nothing that follows: it runs while the user is set up
-    // and the login is proved, and its outcome is reported at the end.
-    const eventLogGeneration = stages.has('event-log-generation')
-      ? deployDirectory(conn, [bundle.dirs['event-log-generation']], 'the event log generation setting', { checkOnly: options.dryRun }).then(
-          () => {
-            pass('deploy.eventLogGeneration', `Event log generation ${options.dryRun ? 'can be switched on' : 'is on'}.`);
-            if (!options.dryRun) changes.push({ action: 'deploy', detail: 'event log generation on' });
-          },
-          (error: Error) =>
-            warn(
-              'deploy.eventLogGeneration',
-              `Event log generation could not be switched on (${error.message.split('\n').slice(1).join(' ').trim() || error.message}). Check Setup > Event Monitoring Settings.`
-            )
-        )
-      : Promise.resolve(pass('deploy.eventLogGeneration', 'Event log generation was already on.'));
+    // The org settings are best effort and nothing that follows needs them: one deploy without rollback (so
+    // one refused setting does not undo the other) runs while the user is set up and the login is proved.
+    const settingsStages = SETTINGS_STAGES.filter((st) => stages.has(st));
+    if (!stages.has('event-log-generation')) pass('deploy.event-log-generation', 'Event log generation was already on.');
+    if (options.realTimeEvents && !stages.has('real-time-events')) pass('deploy.real-time-events', 'Event Manager storage was already on.');
+    const settingsOutcome = (done: ReadonlyArray<(typeof SETTINGS_STAGES)[number]>, failures: Array<{ fullName: string; problem: string }> | undefined, error?: Error): void => {
+      for (const stage of done) {
+        const failure = failures?.find((f) => f.fullName === SETTINGS_MEMBER[stage]) ?? (failures === undefined && error ? { problem: error.message } : undefined);
+        if (failure) {
+          warn(`deploy.${stage}`, `${capitalise(STAGE_TITLES[stage])} could not be switched on: ${failure.problem}. Check Setup > Event Monitoring Settings (the org may lack the feature or the add-on).`);
+        } else {
+          pass(`deploy.${stage}`, `${capitalise(STAGE_TITLES[stage])} ${options.dryRun ? 'can be switched on' : 'is on'}.`);
+          if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]} on` });
+        }
+      }
+    };
+    const settingsDeploy =
+      settingsStages.length === 0
+        ? Promise.resolve()
+        : deployDirectory(conn, settingsStages.map((st) => bundle.dirs[st]), 'the org settings', { checkOnly: options.dryRun, rollbackOnError: false }).then(
+            () => settingsOutcome(settingsStages, []),
+            (error: SfError) => settingsOutcome(settingsStages, (error.data as { failures?: Array<{ fullName: string; problem: string }> } | undefined)?.failures, error)
+          );
 
     // 6. The integration user (dry run: only report).
     if (options.dryRun) {
@@ -336,7 +363,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       }
     }
 
-    await eventLogGeneration;
+    await settingsDeploy;
     const tokenUrl = login?.tokenUrl ?? pairs[0].tokenUrl;
     const audience = login?.audience ?? pairs[0].audience;
     return {

@@ -17,6 +17,7 @@ export type ProjectSettings = {
   ipRelaxation?: string;
   viewAllData?: boolean;
   setupAudit?: boolean;
+  realTimeEvents?: boolean;
   certificateFile?: string;
   privateKeyFile?: string;
   outputDir?: string;
@@ -38,6 +39,7 @@ const SETTING_TYPES: Record<keyof ProjectSettings, 'string' | 'boolean' | 'numbe
   ipRelaxation: 'string',
   viewAllData: 'boolean',
   setupAudit: 'boolean',
+  realTimeEvents: 'boolean',
   certificateFile: 'string',
   privateKeyFile: 'string',
   outputDir: 'string',

@@ -41,6 +41,7 @@ export default class Setup extends SfCommand<SetupResult> {
     'ip-relaxation': Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES })(),
     'view-all-data': Flags.boolean({ summary: messages.getMessage('flags.view-all-data.summary'), allowNo: true }),
     'setup-audit': Flags.boolean({ summary: messages.getMessage('flags.setup-audit.summary'), allowNo: true }),
+    'real-time-events': Flags.boolean({ summary: messages.getMessage('flags.real-time-events.summary'), allowNo: true }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     wait: Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary') }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
