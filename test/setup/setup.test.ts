@@ -16,6 +16,13 @@ function noKeyText(...texts: string[]): void {
   for (const text of texts) assert.doesNotMatch(text, /PRIVATE KEY/, 'no private key text in any output');
 }
 
+/** Every file under a directory (the sf log files and auth files in HOME). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
 function check(result: SetupResult | undefined, id: string): string | undefined {
   return result?.checks.find((c) => c.id === id)?.status;
 }
@@ -54,9 +61,12 @@ describe('sf anzenna setup against a fresh org', () => {
       const user = o.emu.state.userByUsername(INTEGRATION_USER);
       assert.ok(user, 'integration user created');
       assert.equal(o.emu.state.profileById(String(user.ProfileId))?.Name, 'Anzenna Integration');
-      // Key file: 0600, never printed.
+      // Key file: 0600, never printed, never in the sf log files or anything else under HOME.
       assert.equal(statSync(r.privateKeyPath ?? '').mode & 0o777, 0o600);
       noKeyText(res.stdout, res.stderr);
+      const homeFiles = filesUnder(o.home);
+      assert.ok(homeFiles.some((f) => /\.sf\/sf-.*\.log$/.test(f)), `the sf log file was written (${homeFiles.join(', ')})`);
+      noKeyText(...homeFiles.map((f) => readFileSync(f, 'utf8')));
     });
   }
 
