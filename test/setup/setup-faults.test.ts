@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createSelfSignedCertificate, privateKeyPem } from '../../plugin/src/cert/index.js';
 import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
 
 const INTEGRATION_USER = 'anzenna-integration@anzenna-emu.example';
@@ -139,4 +140,73 @@ describe('sf anzenna setup when the org fails', () => {
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.ok(o.emu.requestLog.some((r) => r.status === 401 || r.status === 500), 'the expired session was refused once');
   });
+
+  it('names a connection dropped during the log download, and a re-run finishes', async () => {
+    const o = await org();
+    o.emu.faults.resetDownload(0, 10);
+    const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(res.code, 1, res.stdout);
+    assert.equal(res.json?.name, 'LogFileDownloadError');
+    assert.match(res.json?.actions?.join(' ') ?? '', /run the command again/);
+    o.emu.faults.clear();
+    const again = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.equal(again.json?.result?.changed, false, 'everything but the proof was already done');
+  });
 });
+
+describe('sf anzenna setup in production without a terminal', () => {
+  it('refuses to change a production org unconfirmed, and --no-prompt goes ahead', async () => {
+    const o = await org();
+    const refused = await o.run(['anzenna', 'setup', '-o', 'emu'], { CI: 'true' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /ConfirmationRequired|production org/);
+    assert.equal(o.emu.requestLog.filter((r) => r.operation === 'deploy').length, 0, 'nothing deployed');
+    assert.equal(o.emu.state.userByUsername(INTEGRATION_USER), undefined);
+    const ok = await o.run(['anzenna', 'setup', '-o', 'emu', '--no-prompt'], { CI: 'true' });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Consumer Key/);
+  });
+});
+
+describe('sf anzenna setup keeps what it must not take away, and takes back what it must', () => {
+  it('names a 429 on a record create (POSTs are not retried), and a re-run finishes', async () => {
+    const o = await org();
+    o.emu.faults.rateLimit(1, '/sobjects/PermissionSetAssignment', { method: 'POST' });
+    const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(res.code, 1, res.stdout);
+    assert.equal(res.json?.name, 'ApiRequestLimitError');
+    assert.match(res.json?.message ?? '', /assign the permission set Event_Monitoring_Access/);
+    const again = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.deepEqual(again.json?.result?.changes.map((c) => c.action), ['assign permission set'], 'only what was missing');
+  });
+
+  it('refuses to replace the deployed certificate with a new pair when the key pair is not found', async () => {
+    const o = await org();
+    const first = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const deploysBefore = o.emu.requestLog.filter((r) => r.operation === 'deploy').length;
+    const elsewhere = await runCli(['anzenna', 'setup', '-o', 'emu', '--json'], { home: o.home, cwd: tempDir('elsewhere') });
+    assert.equal(elsewhere.code, 1, elsewhere.stdout);
+    assert.equal(elsewhere.json?.name, 'CertificateWouldBeReplacedError');
+    assert.match(elsewhere.json?.actions?.join(' ') ?? '', /--output-dir/);
+    assert.equal(o.emu.requestLog.filter((r) => r.operation === 'deploy').length, deploysBefore, 'nothing deployed');
+  });
+
+  it('removes the View All Data permission set from the user when the opt-in is switched off', async () => {
+    const o = await org();
+    const withIt = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--view-all-data', '--json']);
+    assert.equal(withIt.code, 0, withIt.stdout + withIt.stderr);
+    const user = o.emu.state.userByUsername(INTEGRATION_USER);
+    assert.ok(user);
+    assert.ok(o.emu.state.assignedPermissionSetNames(user.Id).includes('Anzenna_View_All_Data'));
+    const without = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(without.code, 0, without.stdout + without.stderr);
+    assert.ok(!o.emu.state.assignedPermissionSetNames(user.Id).includes('Anzenna_View_All_Data'), 'assignment removed');
+    assert.ok(without.json?.result?.changes.some((c) => c.action === 'remove permission set'));
+    const policy = [...(o.emu.state.metadata.get('ExtlClntAppOauthConfigurablePolicies')?.values() ?? [])][0];
+    assert.doesNotMatch(String(policy?.data.commaSeparatedPermissionSet), /View_All_Data/, 'no longer pre-authorized');
+  });
+});
+

@@ -3,7 +3,8 @@
  * Existing files are never overwritten unless asked, and the key text never appears in errors.
  */
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SfError } from '@salesforce/core';
 
@@ -57,6 +58,10 @@ export async function refuseExisting(paths: string[], force: boolean): Promise<v
 
 /** Writes a file with an exact mode, whatever the umask, replacing any older file's mode too. */
 export async function writeWithMode(path: string, content: string, mode: number): Promise<void> {
-  await writeFile(path, content, { mode });
-  await chmod(path, mode);
+  // Written beside the target with its final mode, then renamed over it: the content never sits under an
+  // older file's looser permissions.
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, content, { mode, flag: 'wx' });
+  await chmod(temp, mode);
+  await rename(temp, path);
 }

@@ -35,7 +35,7 @@ export function parseCertificatePem(pem: string, source = 'the certificate'): X5
   } catch (error) {
     throw new SfError(`${source} could not be read: ${(error as Error).message}.`, 'CertificateUnreadableError', [
       'Download the certificate again; the file looks corrupted.',
-    ], undefined, error as Error);
+    ], 1, error as Error);
   }
 }
 
@@ -102,7 +102,7 @@ export function parsePrivateKeyPem(pem: string, source = 'the private key'): Key
   } catch (error) {
     throw new SfError(`${source} is not a readable PEM private key.`, 'PrivateKeyUnreadableError', [
       'Give an unencrypted RSA private key in PEM form (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).',
-    ], undefined, error as Error);
+    ], 1, error as Error);
   }
 }
 

@@ -13,7 +13,8 @@ export type GlobalOauthSettingsInput = {
   /** One PEM `CERTIFICATE` block (the public certificate whose private key signs the JWTs). */
   certificatePem: string;
   /** The client_id the vendor puts in the JWT `iss` claim; see generateConsumerKey(). */
-  consumerKey: string;
+  /** Omitted (undefined): the element is left out, so a redeploy keeps the key the org has. */
+  consumerKey: string | undefined;
   /** The org's My Domain URL (`https://<domain>.my.salesforce.com`), as the AQUILA guide asks. JWT bearer doesn't use it, but OAuth needs one. */
   callbackUrl: string;
   /** Defaults to `<app label> Global OAuth Settings`, with the app name as the app label. */
@@ -138,7 +139,7 @@ export function checkCallbackUrl(url: string): string | undefined {
 export function globalOauthSettingsFields(input: GlobalOauthSettingsInput): XmlElement[] {
   assertAppName(input.appName);
   const certificate = normalizeCertificatePem(input.certificatePem);
-  const keyProblem = checkConsumerKey(input.consumerKey);
+  const keyProblem = input.consumerKey === undefined ? undefined : checkConsumerKey(input.consumerKey);
   if (keyProblem !== undefined) throw new MetadataInputError('consumerKey', keyProblem);
   const urlProblem = checkCallbackUrl(input.callbackUrl);
   if (urlProblem !== undefined) throw new MetadataInputError('callbackUrl', urlProblem);
@@ -150,7 +151,7 @@ export function globalOauthSettingsFields(input: GlobalOauthSettingsInput): XmlE
   return [
     field('callbackUrl', input.callbackUrl),
     field('certificate', certificate),
-    field('consumerKey', input.consumerKey),
+    ...(input.consumerKey === undefined ? [] : [field('consumerKey', input.consumerKey)]),
     field('externalClientApplication', input.appName),
     ...Object.entries(GLOBAL_OAUTH_FLAGS).map(([name, value]) => field(name, value)),
     field('label', label),

@@ -63,7 +63,11 @@ export type RenderBundleOptions = {
   /** Adds the View Setup and Configuration permission set (stage1) and pre-authorizes it. */
   setupAudit: boolean;
   /** The global OAuth settings: certificate PEM, the org's My Domain URL, and a consumer key (generated when omitted). */
-  oauth: { certificatePem: string; callbackUrl: string; consumerKey?: string };
+  /**
+   * consumerKey: given, or generated when omitted; `keepOrgConsumerKey` leaves the element out instead (an
+   * existing app whose key could not be read back keeps its own, rather than being given a new one).
+   */
+  oauth: { certificatePem: string; callbackUrl: string; consumerKey?: string; keepOrgConsumerKey?: boolean };
   /** Org Id (00D…) of an org that already has this app: sets `orgScopedExternalApp` to `<orgId>:<app>`. Omit on a first deploy. */
   orgId?: string;
 };
@@ -78,6 +82,7 @@ export type RenderedComponent = ComponentRef & {
 export type RenderBundleResult = {
   readonly names: ComponentNames;
   /** The consumer key written into the global OAuth settings (given or generated). */
+  /** Empty when the org's own key is kept (`keepOrgConsumerKey`). */
   readonly consumerKey: string;
   /** What the OAuth policy pre-authorizes. */
   readonly preAuthorized: { readonly profiles: readonly string[]; readonly permissionSets: readonly string[] };
@@ -208,7 +213,7 @@ export async function renderBundle(options: RenderBundleOptions): Promise<Render
     appPolicy: options.appPolicyName,
   });
   const label = options.label ?? options.appName;
-  const consumerKey = options.oauth.consumerKey ?? generateConsumerKey();
+  const consumerKey = options.oauth.keepOrgConsumerKey ? undefined : options.oauth.consumerKey ?? generateConsumerKey();
   const globalSettingsXml = renderGlobalOauthSettings({
     appName: names.appName,
     certificatePem: options.oauth.certificatePem,
@@ -291,7 +296,7 @@ export async function renderBundle(options: RenderBundleOptions): Promise<Render
 
   return {
     names,
-    consumerKey,
+    consumerKey: consumerKey ?? '',
     preAuthorized: { profiles, permissionSets },
     dirs,
     components,

@@ -21,9 +21,14 @@ function normalise(name: string, text: string): string {
       .sort()
       .join(',');
   }
-  if (name === 'certificate') return value.replace(/\s+/g, '');
+  if (name === 'certificate') return value.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   if (/^(true|false)$/i.test(value)) return value.toLowerCase();
   return value;
+}
+
+/** Two PEM certificates (or bare base64, as an org may return it) hold the same certificate. */
+export function sameCertificate(a: string, b: string): boolean {
+  return normalise('certificate', a) === normalise('certificate', b);
 }
 
 function blockKey(element: XmlElement): string {

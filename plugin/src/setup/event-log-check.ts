@@ -4,7 +4,6 @@
  * abandoned, so a 200 MB file costs one round trip and a few kilobytes, not its size.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import type { Readable } from 'node:stream';
 import { SfError } from '@salesforce/core';
 
 /** The log types the Anzenna guide lists. */
@@ -70,22 +69,41 @@ export function parseCsvHeader(line: string): string[] {
     .map((c) => c.trim().replace(/^"|"$/g, ''));
 }
 
-/** Reads a stream up to its first line break (or `limit` bytes), then stops the download. */
-export async function readFirstLine(stream: Readable, limit = 64 * 1024): Promise<{ line: string; bytesRead: number }> {
-  let buffered = '';
-  let bytesRead = 0;
+/**
+ * Reads a log file up to its first line break (or `limit` bytes), then aborts the download: the rest of
+ * the file is never transferred or buffered, whatever its size. A plain fetch with the session's token,
+ * because jsforce's request buffers the whole body even when streamed.
+ */
+export async function readLogFileHeader(
+  conn: Pick<Connection, 'instanceUrl' | 'accessToken'>,
+  path: string,
+  limit = 64 * 1024
+): Promise<{ line: string; bytesRead: number }> {
+  const abort = new AbortController();
   try {
-    for await (const chunk of stream) {
-      const text = typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-      bytesRead += Buffer.byteLength(text);
-      buffered += text;
+    const res = await fetch(new URL(path, conn.instanceUrl), {
+      headers: { Authorization: `Bearer ${conn.accessToken ?? ''}`, 'Accept-Encoding': 'gzip' },
+      signal: abort.signal,
+    });
+    if (!res.ok || !res.body) {
+      const body = (await res.text()).slice(0, 200);
+      throw new Error(`HTTP ${res.status}${body ? `: ${body}` : ''}`);
+    }
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    let bytesRead = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { line: buffered, bytesRead };
+      bytesRead += value.byteLength;
+      buffered += decoder.decode(value, { stream: true });
       const newline = buffered.indexOf('\n');
       if (newline >= 0) return { line: buffered.slice(0, newline), bytesRead };
-      if (bytesRead >= limit) break;
+      if (bytesRead >= limit) return { line: buffered, bytesRead };
     }
-    return { line: buffered, bytesRead };
   } finally {
-    stream.destroy();
+    abort.abort();
   }
 }
 
@@ -108,7 +126,7 @@ export function eventLogAccessError(error: Error, who: string): SfError {
     return new SfError(`${who} cannot query EventLogFile: ${error.message}`, 'EventLogFileNotAvailableError', [
       'Check that the edition includes Event Monitoring (Enterprise with the add-on, Unlimited, Performance, Developer).',
       `Check that ${who} has API Enabled and View Event Log Files (the integration profile and the Event Monitoring Access permission set grant both).`,
-    ], undefined, error);
+    ], 1, error);
   }
   return SfError.wrap(error);
 }
@@ -145,8 +163,20 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
       `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`
     )
   ).records[0];
-  const stream = conn.request({ method: 'GET', url: file.LogFile }).stream();
-  const { line, bytesRead } = await readFirstLine(stream);
+  let line: string;
+  let bytesRead: number;
+  try {
+    ({ line, bytesRead } = await readLogFileHeader(conn, file.LogFile));
+  } catch (error) {
+    // No cause attached: fetch reports a dropped connection as a TypeError, which sf would turn into exit code 10.
+    const e = error as Error & { cause?: Error };
+    throw new SfError(
+      `The download of the ${file.EventType} log file ${file.Id} broke off: ${e.message}${e.cause?.message ? ` (${e.cause.message})` : ''}`,
+      'LogFileDownloadError',
+      ['Check the network connection to the org and run the command again; everything done so far is kept.'],
+      1
+    );
+  }
   const header = parseCsvHeader(line);
   const expected = parseCsvHeader(file.LogFileFieldNames);
   const headerMatches = header.length === expected.length && header.every((c, i) => c === expected[i]);

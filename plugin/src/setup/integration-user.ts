@@ -17,6 +17,8 @@ export type IntegrationUserState = {
   licence?: string;
   hasPsl: boolean;
   permissionSets: string[];
+  /** Assignment Ids by permission set name (to take back an opt-in that was switched off). */
+  assignmentIds?: Record<string, string>;
 };
 
 export type UserPlan = {
@@ -24,6 +26,8 @@ export type UserPlan = {
   email: string;
   profileName: string;
   permissionSets: string[];
+  /** Opt-in permission sets that are switched off: an assignment of one is removed (least privilege). */
+  revokePermissionSets?: string[];
   pslId: string;
 };
 
@@ -53,9 +57,9 @@ export async function readIntegrationUser(conn: Connection, username: string, ps
   // The licence is matched by name, so this needs nothing from the licence queries and runs beside them.
   void pslId;
   const [assignments, psl] = await Promise.all([
-    records<{ PermissionSet: { Name: string } }>(
+    records<{ Id: string; PermissionSet: { Name: string } }>(
       conn,
-      `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}' AND PermissionSet.IsOwnedByProfile = false`
+      `SELECT Id, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}' AND PermissionSet.IsOwnedByProfile = false`
     ),
     records<{ Id: string }>(
       conn,
@@ -71,6 +75,7 @@ export async function readIntegrationUser(conn: Connection, username: string, ps
     licence: user.Profile?.UserLicense?.Name,
     hasPsl: psl.length > 0,
     permissionSets: assignments.map((a) => a.PermissionSet.Name),
+    assignmentIds: Object.fromEntries(assignments.map((a) => [a.PermissionSet.Name, a.Id])),
   };
 }
 
@@ -102,6 +107,9 @@ export function plannedUserChanges(state: IntegrationUserState, plan: UserPlan):
   if (!state.hasPsl) changes.push({ action: 'assign permission set licence', detail: 'Salesforce API Integration' });
   for (const ps of plan.permissionSets) {
     if (!state.permissionSets.includes(ps)) changes.push({ action: 'assign permission set', detail: ps });
+  }
+  for (const ps of plan.revokePermissionSets ?? []) {
+    if (state.permissionSets.includes(ps)) changes.push({ action: 'remove permission set', detail: `${ps} (its opt-in is off)` });
   }
   return changes;
 }
@@ -141,9 +149,9 @@ export async function applyIntegrationUser(
     ((await idsByName(conn, `SELECT Id, Name FROM Profile WHERE Name = ${q(plan.profileName)}`, [plan.profileName], 'profile')).get(
       plan.profileName
     ) as string);
-  let userId = state.id;
-  if (!userId) {
-    const created = await conn.sobject('User').create({
+  let userId: string;
+  if (!state.id) {
+    const created = await write('create the integration user', () => conn.sobject('User').create({
       Username: plan.username,
       Email: plan.email,
       LastName: 'Integration',
@@ -154,13 +162,18 @@ export async function applyIntegrationUser(
       LocaleSidKey: admin.localeSidKey,
       LanguageLocaleKey: admin.languageLocaleKey,
       EmailEncodingKey: admin.emailEncodingKey,
-    });
+    }));
     userId = created.id as string;
-  } else if (state.profileName !== plan.profileName) {
-    await conn.sobject('User').update({ Id: userId, ProfileId: profileId });
+  } else {
+    userId = state.id;
+    if (state.profileName !== plan.profileName) {
+      await write('set the integration profile', () => conn.sobject('User').update({ Id: userId, ProfileId: profileId }));
+    }
   }
   if (!state.hasPsl) {
-    await conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: plan.pslId });
+    await write('assign the API Integration permission set licence', () =>
+      conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: plan.pslId })
+    );
   }
   const missingSets = plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps));
   if (missingSets.length > 0) {
@@ -170,11 +183,57 @@ export async function applyIntegrationUser(
         ? knownIds
         : new Map([
             ...knownIds,
-            ...(await idsByName(conn, `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(q).join(', ')})`, unknown, 'permission set')),
+            ...(await idsByName(conn, `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(q).join(', ')}) AND NamespacePrefix = null`, unknown, 'permission set')),
           ]);
     for (const name of missingSets) {
-      await conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string });
+      await write(`assign the permission set ${name}`, () =>
+        conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string })
+      );
     }
   }
+  for (const name of plan.revokePermissionSets ?? []) {
+    const assignment = state.assignmentIds?.[name];
+    if (assignment) await write(`remove the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').destroy(assignment));
+  }
   return { userId, changes };
+}
+
+/** What Salesforce's error codes on these writes mean for the admin. */
+const WRITE_ERRORS: Record<string, { name: string; actions: string[] }> = {
+  DUPLICATE_USERNAME: {
+    name: 'IntegrationUsernameTakenError',
+    actions: ['Usernames are unique across every Salesforce org: choose another with --integration-user.'],
+  },
+  LICENSE_LIMIT_EXCEEDED: {
+    name: 'IntegrationLicenceExhaustedError',
+    actions: ['Free a Salesforce Integration licence (deactivate an unused integration user), or name an existing one with --integration-user.'],
+  },
+  REQUEST_LIMIT_EXCEEDED: {
+    name: 'ApiRequestLimitError',
+    actions: ['The org is over its API request limit for now: wait, then run the command again; it picks up where it stopped.'],
+  },
+  FIELD_INTEGRITY_EXCEPTION: {
+    name: 'PermissionAssignmentRefusedError',
+    actions: [
+      'The licence refused a permission: check that the API Integration permission set licence is assigned first (setup does this), and see "Troubleshooting" in the README.',
+    ],
+  },
+};
+
+/** Runs one write; a Salesforce error becomes a named error that says which step failed and what to do. */
+async function write<T>(step: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const e = error as Error & { errorCode?: string };
+    const code = e.errorCode ?? e.name;
+    const known = WRITE_ERRORS[code];
+    throw new SfError(
+      `Could not ${step}: ${e.message}`,
+      known?.name ?? 'IntegrationUserStepError',
+      known?.actions ?? ['Fix what the message names, then run the command again: it only adds what is still missing.'],
+      1,
+      e
+    );
+  }
 }

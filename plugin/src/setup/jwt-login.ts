@@ -92,9 +92,19 @@ export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult
       return { ...pair, accessToken: token.access_token, instanceUrl: token.instance_url, attempts };
     } catch (error) {
       if (!isOauthError(error)) {
-        throw new SfError(`Could not reach ${pair.tokenUrl}: ${(error as Error).message}`, 'TokenEndpointUnreachableError', [
-          'Check the network connection to the org and run the command again; everything done so far is kept.',
-        ], undefined, error as Error);
+        // A dropped connection, a 5xx or a 429 from the token endpoint: transient, so retried within the wait.
+        const reason = (error as Error).message.slice(0, 200);
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new SfError(`Could not get a token from ${pair.tokenUrl}: ${reason}`, 'TokenEndpointUnreachableError', [
+            'Check the network connection to the org and run the command again (or with a longer --wait); everything done so far is kept.',
+          ], 1); // no cause: a fetch TypeError in it would make sf exit with 10
+        }
+        attempts.push({ ...pair, outcome: (error as Error).name, description: reason });
+        options.onRetry?.(`The token endpoint did not answer properly (${reason}); trying again.`);
+        await sleep(Math.min(delay, left));
+        delay = Math.min(delay * 2, 30_000);
+        continue;
       }
       attempts.push({ ...pair, outcome: error.name, description: error.message });
       const explanation = explainTokenError(error.name, error.message);

@@ -10,7 +10,7 @@ import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import { ComponentSet, ComponentStatus, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
-import { buildMetadataXml, field } from '../metadata/xml.js';
+import { buildMetadataXml, field, type XmlElement } from '../metadata/xml.js';
 import type { RenderBundleResult } from '../metadata/render.js';
 
 /** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
@@ -111,10 +111,19 @@ export async function retrieveComponents(
 export async function readComponentXml(conn: Connection, type: string, fullName: string): Promise<string | undefined> {
   const read = (await conn.metadata.read(type as Parameters<Connection['metadata']['read']>[0], fullName)) as unknown as Record<string, unknown> | undefined;
   if (!read || typeof read !== 'object' || !read.fullName) return undefined;
-  const fields = Object.entries(read)
-    .filter(([name, value]) => name !== 'fullName' && value !== null && value !== undefined && typeof value !== 'object')
-    .map(([name, value]) => field(name, String(value)));
-  return buildMetadataXml(type, fields);
+  return buildMetadataXml(type, elementsOf(Object.fromEntries(Object.entries(read).filter(([name]) => name !== 'fullName'))));
+}
+
+/** readMetadata's JSON back into elements: arrays repeat, objects nest (RealTimeEventSettings' realTimeEvents, a profile's userPermissions). */
+function elementsOf(value: Record<string, unknown>): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const [name, raw] of Object.entries(value)) {
+    for (const item of Array.isArray(raw) ? raw : [raw]) {
+      if (item === null || item === undefined) continue;
+      out.push(typeof item === 'object' ? { name, children: elementsOf(item as Record<string, unknown>) } : field(name, String(item)));
+    }
+  }
+  return out;
 }
 
 /** Full names of the org's components of the given types (one listMetadata call). */
@@ -155,6 +164,7 @@ export async function readBundleFromOrg(
  */
 export async function listPolicyNames(conn: Connection, appName: string): Promise<{ oauthPolicyName?: string; appPolicyName?: string }> {
   const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
-  const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(appName));
+  // `<app>_…`, not just `<app>…`: Anzenna must not pick up Anzenna_Test's policy.
+  const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(`${appName}_`));
   return { oauthPolicyName: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), appPolicyName: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
 }

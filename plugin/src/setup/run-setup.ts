@@ -10,7 +10,7 @@ import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
 import { SfError, type Connection, type Org } from '@salesforce/core';
 import { renderBundle, type RenderBundleResult, type RenderedComponent } from '../metadata/index.js';
 import { getText, parseMetadataXml } from '../metadata/xml.js';
-import { compareXml } from './drift.js';
+import { compareXml, sameCertificate } from './drift.js';
 import { checkEventLogs, type EventLogReport } from './event-log-check.js';
 import { applyIntegrationUser, assertUsableUser, plannedUserChanges, readIntegrationUser, type UserPlan } from './integration-user.js';
 import { jwtLogin, loginPairs, type JwtLoginResult } from './jwt-login.js';
@@ -51,7 +51,6 @@ const STAGE_TITLES: Record<StageKey, string> = {
 
 /** The org settings setup turns on best effort, each its own stage and its own Settings component. */
 const SETTINGS_STAGES = ['event-log-generation', 'real-time-events'] as const;
-const SETTINGS_MEMBER: Record<(typeof SETTINGS_STAGES)[number], string> = { 'event-log-generation': 'Event', 'real-time-events': 'RealTimeEvent' };
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -162,6 +161,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
 
   // 2. Render what we want, reusing the org's consumer key and policy names when the app exists.
   const work = await mkdtemp(join(tmpdir(), 'anzenna-setup-'));
+  let settingsDeploy: Promise<void> = Promise.resolve();
   try {
     const render = async (consumerKey?: string, policyNames: { oauth?: string; app?: string } = {}, orgId?: string): Promise<RenderBundleResult> => {
       await rm(join(work, 'bundle'), { recursive: true, force: true });
@@ -176,7 +176,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         setupAudit: options.setupAudit,
         oauthPolicyName: policyNames.oauth,
         appPolicyName: policyNames.app,
-        oauth: { certificatePem: keys.certificatePem, callbackUrl: facts.myDomainUrl, consumerKey },
+        oauth: { certificatePem: keys.certificatePem, callbackUrl: facts.myDomainUrl, consumerKey, keepOrgConsumerKey: orgId !== undefined && !consumerKey },
         orgId,
       });
       return bundle;
@@ -202,6 +202,22 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         inOrg.has(`ExtlClntAppOauthConfigurablePolicies:${bundle.names.oauthPolicy}`) && inOrg.has(`ExtlClntAppConfigurablePolicies:${bundle.names.appPolicy}`)
           ? {}
           : await listPolicyNames(conn, options.appName);
+      // A new key pair must not silently replace the certificate the app already trusts (the vendor's, or the
+      // one whose key lives in another directory): that would cut the vendor off.
+      const globalInOrg = inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`);
+      const orgCertificate = globalInOrg ? getText(parseMetadataXml(globalInOrg, 'global OAuth settings (org)'), 'certificate') : undefined;
+      if (keys.mode === 'generated' && orgCertificate && !sameCertificate(orgCertificate, keys.certificatePem)) {
+        throw new SfError(
+          `The app ${options.appName} already has a certificate, and no key pair was found in ${outputDir}: a new pair would replace the deployed certificate and cut off whoever signs with its key.`,
+          'CertificateWouldBeReplacedError',
+          [
+            `Run from the directory that holds anzenna-jwt/, or point --output-dir at it (--private-key-file and --certificate-file also work).`,
+            'With the vendor\'s certificate, pass it again with --certificate-file.',
+            'To rotate on purpose: sf anzenna cert generate, then setup with --certificate-file and --private-key-file of the new pair.',
+          ]
+        );
+      }
+      if (!existingKey) warn('consumerKey', 'The app\'s consumer key could not be read (Metadata API access to consumer secrets may be off): its key is kept as it is; copy it from Setup > External Client App Manager > ' + options.appName + ' > OAuth Settings.');
       bundle = await render(existingKey, { oauth: policyNames.oauthPolicyName, app: policyNames.appPolicyName }, facts.orgId);
       if (policyNames.oauthPolicyName || policyNames.appPolicyName) {
         inOrg = withSettings(await readBundleFromOrg(conn, bundle));
@@ -220,6 +236,10 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       email: adminEmail,
       profileName: bundle.names.profile,
       permissionSets: [...bundle.preAuthorized.permissionSets],
+      revokePermissionSets: [
+        ...(options.viewAllData ? [] : [bundle.names.viewAllDataPermissionSet]),
+        ...(options.setupAudit ? [] : [bundle.names.setupAuditPermissionSet]),
+      ],
       pslId: licences.apiIntegrationPsl?.id ?? '',
     };
     const userChanges = plannedUserChanges(userState, userPlan);
@@ -246,10 +266,15 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     }
 
     // 5. Deploy what differs: profile and permission sets first (the app's policy names them), then the app.
-    //    A dry run validates both in one check-only deploy, since nothing of the first is in the org yet.
-    const batches: Array<{ stages: Array<'stage1' | 'stage2'>; title: string }> = options.dryRun
-      ? [{ stages: (['stage1', 'stage2'] as const).filter((st) => stages.has(st)), title: 'integration profile, permission sets and External Client App' }]
-      : (['stage1', 'stage2'] as const).filter((st) => stages.has(st)).map((st) => ({ stages: [st], title: STAGE_TITLES[st] }));
+    //    A dry run cannot validate the app while the profile and permission set it names are not in the org yet
+    //    (check-only deploys apply nothing), so then it validates those and says so for the app.
+    const dryRunSkipsApp = options.dryRun && stages.has('stage1') && stages.has('stage2');
+    const batches = (['stage1', 'stage2'] as const)
+      .filter((st) => stages.has(st) && !(dryRunSkipsApp && st === 'stage2'))
+      .map((st) => ({ stages: [st], title: STAGE_TITLES[st] }));
+    if (dryRunSkipsApp) {
+      checks.push({ id: 'deploy.stage2', status: 'skip', message: 'The External Client App can be validated once its profile and permission set exist: run setup, or --dry-run again after the first stage is deployed.' });
+    }
     for (const stage of ['stage1', 'stage2'] as const) {
       if (!stages.has(stage)) pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
     }
@@ -269,29 +294,25 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
         if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]}: ${(stages.get(stage) ?? []).join('; ')}` });
       }
     }
-    // The org settings are best effort and nothing that follows needs them: one deploy without rollback (so
-    // one refused setting does not undo the other) runs while the user is set up and the login is proved.
-    const settingsStages = SETTINGS_STAGES.filter((st) => stages.has(st));
+    // The org settings are best effort and nothing that follows needs them: each its own deploy (rolled back
+    // alone: production orgs refuse deploys without rollback), run while the user is set up and the login is
+    // proved; a refusal is a warning.
     if (!stages.has('event-log-generation')) pass('deploy.event-log-generation', 'Event log generation was already on.');
     if (options.realTimeEvents && !stages.has('real-time-events')) pass('deploy.real-time-events', 'Event Manager storage was already on.');
-    const settingsOutcome = (done: ReadonlyArray<(typeof SETTINGS_STAGES)[number]>, failures: Array<{ fullName: string; problem: string }> | undefined, error?: Error): void => {
-      for (const stage of done) {
-        const failure = failures?.find((f) => f.fullName === SETTINGS_MEMBER[stage]) ?? (failures === undefined && error ? { problem: error.message } : undefined);
-        if (failure) {
-          warn(`deploy.${stage}`, `${capitalise(STAGE_TITLES[stage])} could not be switched on: ${failure.problem}. Check Setup > Event Monitoring Settings (the org may lack the feature or the add-on).`);
-        } else {
-          pass(`deploy.${stage}`, `${capitalise(STAGE_TITLES[stage])} ${options.dryRun ? 'can be switched on' : 'is on'}.`);
-          if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]} on` });
-        }
-      }
-    };
-    const settingsDeploy =
-      settingsStages.length === 0
-        ? Promise.resolve()
-        : deployDirectory(conn, settingsStages.map((st) => bundle.dirs[st]), 'the org settings', { checkOnly: options.dryRun, rollbackOnError: false }).then(
-            () => settingsOutcome(settingsStages, []),
-            (error: SfError) => settingsOutcome(settingsStages, (error.data as { failures?: Array<{ fullName: string; problem: string }> } | undefined)?.failures, error)
-          );
+    settingsDeploy = Promise.all(
+      SETTINGS_STAGES.filter((st) => stages.has(st)).map((stage) =>
+        deployDirectory(conn, [bundle.dirs[stage]], `the ${STAGE_TITLES[stage]} setting`, { checkOnly: options.dryRun }).then(
+          () => {
+            pass(`deploy.${stage}`, `${capitalise(STAGE_TITLES[stage])} ${options.dryRun ? 'can be switched on' : 'is on'}.`);
+            if (!options.dryRun) changes.push({ action: 'deploy', detail: `${STAGE_TITLES[stage]} on` });
+          },
+          (error: SfError) => {
+            const failure = (error.data as { failures?: Array<{ problem: string }> } | undefined)?.failures?.[0]?.problem ?? error.message;
+            warn(`deploy.${stage}`, `${capitalise(STAGE_TITLES[stage])} could not be switched on: ${failure}. Check Setup > Event Monitoring Settings (the org may lack the feature or the add-on).`);
+          }
+        )
+      )
+    ).then(() => undefined);
 
     // 6. The integration user (dry run: only report).
     if (options.dryRun) {
@@ -307,7 +328,8 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     // 7. The consumer key, as the org has it now.
     let consumerKey = bundle.consumerKey;
     if (stages.has('stage2') && !options.dryRun) {
-      const orgKey = consumerKeyOf(await readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings));
+      // A failed read-back must not undo a finished setup: it only means the key shown is the one deployed.
+      const orgKey = consumerKeyOf(await readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings).catch(() => undefined));
       if (!orgKey) {
         warn('consumerKey', 'The consumer key could not be read back (Metadata API access to consumer secrets may be off); the key we deployed is shown.');
       } else if (orgKey !== consumerKey) {
@@ -327,6 +349,8 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
     let eventLogs: EventLogReport | undefined;
     if (options.dryRun) {
       checks.push({ id: 'jwt.login', status: 'skip', message: 'Dry run: nothing was deployed, so there is nothing to log in to yet.' });
+    } else if (keys.privateKey && !consumerKey) {
+      checks.push({ id: 'jwt.login', status: 'skip', message: 'The consumer key could not be read from the org, so the JWT login cannot be tried here: run sf anzenna verify --consumer-key <key from Setup>.' });
     } else if (keys.privateKey) {
       ui.step(`Logging in as ${username} with the JWT bearer flow`);
       login = await jwtLogin({
@@ -400,6 +424,8 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       vendor: vendorBlocks({ consumerKey, instanceUrl: facts.myDomainUrl, adminEmail, username, tokenUrl, audience, privateKeyPath: keys.privateKeyPath }),
     };
   } finally {
+    // The settings deploy reads from `work`: let it finish (its outcome is already handled) before cleaning up.
+    await settingsDeploy.catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
 }
