@@ -11,12 +11,12 @@ import {
   checkConsumerKey,
   renderBundle,
   type ComponentKey,
-  type IpRelaxationPolicy,
   type RenderBundleResult,
 } from '../metadata/index.js';
 import { getText, parseMetadataXml, type MetadataDocument } from '../metadata/xml.js';
 import { listPolicyNames, readBundleFromOrg, readComponentXml } from '../setup/metadata-transfer.js';
 import type { OrganizationFacts } from '../setup/org-facts.js';
+import type { VerifyOptions } from './context.js';
 
 export type GlobalSettings = { xml?: string; certificate?: string; consumerKey?: string };
 
@@ -33,16 +33,7 @@ export type AppFacts = {
   doc(key: ComponentKey): MetadataDocument | undefined;
 };
 
-export type AppRenderOptions = {
-  appName: string;
-  label?: string;
-  contactEmail: string;
-  ipRelaxation: IpRelaxationPolicy;
-  viewAllData?: boolean;
-  setupAudit?: boolean;
-  sourceDir: string;
-  /** An empty scratch directory outside any SFDX project. */
-  workDir: string;
+export type AppRenderOptions = Pick<VerifyOptions, 'appName' | 'label' | 'contactEmail' | 'ipRelaxation' | 'viewAllData' | 'setupAudit' | 'sourceDir' | 'workDir'> & {
   /** A certificate to render with when the org has none (the local one). */
   fallbackCertificate?: string;
   /** A consumer key to render with when the org's cannot be read (the one given). */
