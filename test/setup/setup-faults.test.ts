@@ -208,5 +208,20 @@ describe('sf anzenna setup keeps what it must not take away, and takes back what
     const policy = [...(o.emu.state.metadata.get('ExtlClntAppOauthConfigurablePolicies')?.values() ?? [])][0];
     assert.doesNotMatch(String(policy?.data.commaSeparatedPermissionSet), /View_All_Data/, 'no longer pre-authorized');
   });
+
+  it('refuses to take over a permission set of the same name that someone else made', async () => {
+    const o = await org();
+    o.emu.state.insert(
+      'PermissionSet',
+      { Name: 'Event_Monitoring_Access', Label: 'Event Monitoring Access', Description: 'Our SOC team', IsOwnedByProfile: false, IsCustom: true, NamespacePrefix: null, ProfileId: null, LicenseId: null, HasActivationRequired: false, Type: 'Regular', ...o.emu.state.permissionFields(['ApiEnabled', 'ViewEventLogFiles', 'RunReports']) },
+      '0PS'
+    );
+    const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(res.code, 1, res.stdout);
+    assert.equal(res.json?.name, 'PermissionSetNameTakenError');
+    assert.match(res.json?.actions?.join(' ') ?? '', /--app-name/);
+    assert.equal(o.emu.requestLog.filter((r) => r.operation === 'deploy').length, 0, 'nothing deployed');
+    assert.ok(o.emu.state.permissionsOf(o.emu.state.permissionSetByName('Event_Monitoring_Access')!).has('RunReports'), 'their permission set is untouched');
+  });
 });
 

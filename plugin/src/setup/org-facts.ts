@@ -210,15 +210,22 @@ export type PermissionGrant = { permissionSet: string; ownedByProfile: boolean; 
  * included, as Salesforce lists it) with the given permissions (API names, e.g. ModifyAllData) it enables.
  */
 export async function readPermissionGrants(conn: Connection, userId: string, permissions: readonly string[]): Promise<PermissionGrant[]> {
-  const columns = permissions.map((p) => `PermissionSet.Permissions${p}`).join(', ');
+  // A permission the org does not have (an add-on's, say) is no field at all, and naming it fails the whole
+  // query: ask only for the fields PermissionSet has here (when the describe fails, ask for all).
+  const fields = await conn
+    .describe('PermissionSet')
+    .then((d) => new Set(d.fields.map((f) => f.name)))
+    .catch(() => undefined);
+  const asked = fields ? permissions.filter((p) => fields.has(`Permissions${p}`)) : permissions;
+  const columns = ['PermissionSet.Name', 'PermissionSet.IsOwnedByProfile', ...asked.map((p) => `PermissionSet.Permissions${p}`)].join(', ');
   const rows = (
     await conn.query<{ PermissionSet: Record<string, unknown> }>(
-      `SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, ${columns} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`
+      `SELECT ${columns} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`
     )
   ).records;
   return rows.map((r) => ({
     permissionSet: String(r.PermissionSet.Name),
     ownedByProfile: r.PermissionSet.IsOwnedByProfile === true,
-    enabled: permissions.filter((p) => r.PermissionSet[`Permissions${p}`] === true),
+    enabled: asked.filter((p) => r.PermissionSet[`Permissions${p}`] === true),
   }));
 }

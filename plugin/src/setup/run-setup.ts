@@ -52,6 +52,9 @@ const STAGE_TITLES: Record<StageKey, string> = {
 /** The org settings setup turns on best effort, each its own stage and its own Settings component. */
 const SETTINGS_STAGES = ['event-log-generation', 'real-time-events'] as const;
 
+/** In the description of every permission set sf-anzenna deploys (force-app): what marks it as ours. */
+const MANAGED_MARKER = 'Managed by sf-anzenna';
+
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function settledValue<T>(result: PromiseSettledResult<T>): T {
@@ -194,6 +197,18 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi): Pr
       inOrg = await readBundleFromOrg(conn, bundle);
     }
     withSettings(inOrg);
+    // A permission set of that name that sf-anzenna did not make (its description says so) is someone else's:
+    // deploying ours over it would switch off every permission it grants that ours does not list.
+    for (const name of bundle.preAuthorized.permissionSets) {
+      const xml = inOrg.get(`PermissionSet:${name}`);
+      const description = xml ? getText(parseMetadataXml(xml, `permission set ${name} (org)`), 'description') ?? '' : undefined;
+      if (description !== undefined && !description.includes(MANAGED_MARKER)) {
+        throw new SfError(`The org already has a permission set named ${name} that sf-anzenna did not create.`, 'PermissionSetNameTakenError', [
+          'Run setup with another --app-name: the permission sets are named after the app.',
+          `Or, if that permission set is an earlier manual setup of this integration, add "${MANAGED_MARKER}" to its description to let setup take it over.`,
+        ]);
+      }
+    }
     const appExists = inOrg.has(`ExternalClientApplication:${bundle.names.eca}`);
     const existingKey = consumerKeyOf(inOrg.get(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`));
     if (appExists) {
