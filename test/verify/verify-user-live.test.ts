@@ -7,15 +7,20 @@ import { assignPermissionSet, checkpoint, expectCheck, integrationUser, INTEGRAT
 const orgs: EmulatedOrg[] = [];
 after(async () => Promise.all(orgs.map((o) => o.close())));
 
+/** A Developer org after `anzenna setup`, and a way back to that state after each scenario. */
+async function setUpOrg(): Promise<{ o: EmulatedOrg; restore: () => void }> {
+  const o = await emulatedOrg({ edition: 'Developer' });
+  orgs.push(o);
+  const setup = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+  assert.equal(setup.code, 0, setup.stdout + setup.stderr);
+  return { o, restore: checkpoint(o.emu) };
+}
+
 describe('sf anzenna verify checks the integration user', () => {
   let o: EmulatedOrg;
   let restore: () => void;
   before(async () => {
-    o = await emulatedOrg({ edition: 'Developer' });
-    orgs.push(o);
-    const setup = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
-    assert.equal(setup.code, 0, setup.stdout + setup.stderr);
-    restore = checkpoint(o.emu);
+    ({ o, restore } = await setUpOrg());
   });
 
   it('reports an inactive user with the wrong profile, no licence, no permission set and dangerous permissions', async () => {
@@ -75,11 +80,7 @@ describe('sf anzenna verify live checks and event logs', () => {
   let o: EmulatedOrg;
   let restore: () => void;
   before(async () => {
-    o = await emulatedOrg({ edition: 'Developer' });
-    orgs.push(o);
-    const setup = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
-    assert.equal(setup.code, 0, setup.stdout + setup.stderr);
-    restore = checkpoint(o.emu);
+    ({ o, restore } = await setUpOrg());
   });
 
   it('warns (and fails with --strict) on free types only, a damaged header, clock skew and an unused app', async () => {

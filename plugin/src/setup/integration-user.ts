@@ -47,7 +47,7 @@ async function records<T extends Record<string, unknown>>(conn: Connection, soql
   return (await conn.query<T>(soql)).records;
 }
 
-export async function readIntegrationUser(conn: Connection, username: string, pslId?: string): Promise<IntegrationUserState> {
+export async function readIntegrationUser(conn: Connection, username: string): Promise<IntegrationUserState> {
   const [user] = (
     await conn.query<UserRow>(
       `SELECT Id, Username, Email, IsActive, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = ${q(username)}`
@@ -55,7 +55,6 @@ export async function readIntegrationUser(conn: Connection, username: string, ps
   ).records;
   if (!user) return { username, hasPsl: false, permissionSets: [] };
   // The licence is matched by name, so this needs nothing from the licence queries and runs beside them.
-  void pslId;
   const [assignments, psl] = await Promise.all([
     records<{ Id: string; PermissionSet: { Name: string } }>(
       conn,

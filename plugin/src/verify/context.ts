@@ -95,7 +95,7 @@ export class VerifyContext {
     this.org = lazy(() => readOrganization(conn));
     this.admin = lazy(() => readAdminFacts(conn, adminUsername));
     this.licences = lazy(() => readLicenceFacts(conn));
-    this.user = lazy(async () => readIntegrationUser(conn, this.username, (await this.licences()).apiIntegrationPsl?.id));
+    this.user = lazy(() => readIntegrationUser(conn, this.username));
     this.grants = lazy(async () => {
       const user = await this.user();
       if (!user.id) throw new SkipCheck(`The integration user ${this.username} does not exist (see user.exists).`);
