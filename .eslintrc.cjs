@@ -15,7 +15,7 @@ module.exports = {
   },
   overrides: [
     {
-      files: ['test/**/*.ts', 'scripts/**/*.ts'],
+      files: ['test/**/*.ts', 'scripts/**/*.ts', 'emulator/src/**/*.ts'],
       rules: {
         'no-console': 'off',
         // node:test's describe/it return promises the runner awaits itself; what must never float in a

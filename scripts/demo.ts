@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the main job end to end on this machine. Starts the embedded offline org (the emulator
- * from test/emulator, a Developer Edition org on 127.0.0.1), writes an admin login for it into a
+ * from emulator/, a Developer Edition org on 127.0.0.1), writes an admin login for it into a
  * throw-away HOME, and runs `sf anzenna setup` against it with the built plugin, exactly as an admin would
  * against a sandbox. Extra arguments go to setup (for example `npm run demo -- --json` or `-- --dry-run`).
  */
@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../test/emulator/index.js';
+import { startEmulator } from '../emulator/src/index.js';
 
 const root = join(import.meta.dirname, '..');
 const extra = process.argv.slice(2);

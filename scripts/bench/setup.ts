@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startEmulator, type EmulatorHandle, type RequestLogEntry } from '../../test/emulator/index.js';
+import { startEmulator, type EmulatorHandle, type RequestLogEntry } from '../../emulator/src/index.js';
 import { renderBundle } from '../../plugin/src/metadata/index.js';
 import { buildKeyAndCertificate, privateKeyPem } from '../../plugin/src/cert/index.js';
 

@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import { freshHome, installEgressGuard } from './test-helpers.js';
 
 installEgressGuard();
-const cli = join(import.meta.dirname, 'cli.ts');
+const cli = join(import.meta.dirname, '..', '..', 'emulator', 'src', 'cli.ts');
 
 it('serves until SIGTERM with a usable alias in the given HOME', async () => {
   const home = await freshHome();

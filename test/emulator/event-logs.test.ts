@@ -5,8 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from '@salesforce/core';
-import { ANZENNA_EVENT_TYPES, EVENT_FIELDS } from './event-logs.js';
-import { startEmulator, type EmulatorHandle } from './index.js';
+import { ANZENNA_EVENT_TYPES, EVENT_FIELDS } from '../../emulator/src/event-logs.js';
+import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import { adminOrg, freshHome, installEgressGuard, rejects } from './test-helpers.js';
 
 installEgressGuard();

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from '@salesforce/core';
-import { startEmulator, type EmulatorHandle } from './index.js';
+import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import { adminOrg, deployProject, failuresOf, installEgressGuard, writeEcaProject, rejects } from './test-helpers.js';
 
 installEgressGuard();

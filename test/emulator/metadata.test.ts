@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from '@salesforce/core';
-import { startEmulator, type EmulatorHandle } from './index.js';
+import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import {
   adminOrg, deployProject, failuresOf, installEgressGuard, makeKeyPair, perm, permissionSetXml, profileXml, retrieveInto, tempDir,
   writeEcaProject, writeProject, rejects, type KeyPair,

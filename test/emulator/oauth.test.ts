@@ -4,8 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type EmulatorHandle } from './index.js';
-import { JWT_ERRORS } from './oauth.js';
+import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
+import { JWT_ERRORS } from '../../emulator/src/oauth.js';
 import {
   adminOrg, blockedOrigins, deployProject, failuresOf, freshHome, installEgressGuard, makeKeyPair, postToken, signJwt, tempDir, writeEcaProject,
   type KeyPair,

@@ -5,8 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from '@salesforce/core';
-import { DML_ERRORS } from './dml.js';
-import { startEmulator, type EmulatorHandle } from './index.js';
+import { DML_ERRORS } from '../../emulator/src/dml.js';
+import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import { adminOrg, installEgressGuard, rejects } from './test-helpers.js';
 
 installEgressGuard();

@@ -175,7 +175,7 @@ export const perm = (name: string, enabled = true): string => `    <userPermissi
 
 import type { Connection, Org } from '@salesforce/core';
 import type { DeployResult, RetrieveResult } from '@salesforce/source-deploy-retrieve';
-import type { EmulatorHandle } from './index.js';
+import type { EmulatorHandle } from '../../emulator/src/index.js';
 
 /** A fresh HOME with the admin auth written, and the admin's Org/Connection (Org.create by alias). */
 export async function adminOrg(emu: EmulatorHandle, alias = 'emu'): Promise<{ home: string; org: Org; conn: Connection }> {

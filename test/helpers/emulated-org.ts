@@ -2,7 +2,7 @@
  * An emulated org on 127.0.0.1 with an admin auth under a throw-away HOME, and the plugin run against it
  * in a child process (the real @salesforce/core, SDR and jsforce, over HTTP).
  */
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../emulator/index.js';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator/src/index.js';
 import { runCli, tempDir, type CliResult } from './cli.js';
 
 export type EmulatedOrg = {

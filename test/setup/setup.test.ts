@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
-import type { EditionName } from '../emulator/index.js';
+import type { EditionName } from '../../emulator/src/index.js';
 
 const INTEGRATION_USER = 'anzenna-integration@anzenna-emu.example';
 

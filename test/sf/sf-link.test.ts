@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type EmulatorHandle } from '../emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
 import { homeWithLinkedPlugin, runSf, sfInstalled } from '../helpers/sf-cli.js';
 import type { CertGenerateResult } from '../../plugin/src/commands/anzenna/cert/generate.js';

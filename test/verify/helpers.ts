@@ -6,8 +6,8 @@ import { strict as assert } from 'node:assert';
 import { generateKeyPairSync } from 'node:crypto';
 import { createSelfSignedCertificate } from '../../plugin/src/cert/index.js';
 import type { CheckResult, VerifyResult } from '../../plugin/src/verify/types.js';
-import type { EmulatorHandle } from '../emulator/index.js';
-import type { SRecord } from '../emulator/org-state.js';
+import type { EmulatorHandle } from '../../emulator/src/index.js';
+import type { SRecord } from '../../emulator/src/org-state.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import type { EmulatedOrg } from '../helpers/emulated-org.js';
 
