@@ -196,7 +196,7 @@ export class MetadataEngine {
     const packageFailures = failures.length;
     comps.sort((a, b) => a.type.order - b.type.order);
     for (const c of comps) parseAndCheck(c, apiVersion);
-    const view = { state, incoming: comps };
+    const view = { state, incoming: comps, behaviour: this.ctx.behaviour };
     for (const c of comps) {
       if (c.problems.length === 0) checkSemantics(c, view);
       const fault = faults.componentFault(c.type.name, c.fullName);
@@ -279,9 +279,11 @@ export class MetadataEngine {
       default: {
         const existing = state.component(c.type.name, c.fullName);
         const data = c.type.hasMetaFile ? { body: c.content.toString('base64'), meta: c.metaContent?.toString('base64') ?? '' } : d;
-        if (c.type.name === 'ExternalClientApplication' && !data.orgScopedExternalApp) {
-          // Salesforce fills this in on the first deploy ("auto-generated during the first deployment").
-          data.orgScopedExternalApp = existing?.data.orgScopedExternalApp ?? `${state.orgId}:${c.fullName}`;
+        if (c.type.name === 'ExternalClientApplication') {
+          // Salesforce fills this in on the first deploy ("auto-generated during the first deployment"); retrieved
+          // files carry the 15-character org Id (`00Dbm000004ELiD:Onyx_Cloud`, issue #8). A deployed 18-character
+          // Id is stored in that form too (UNVERIFIED: what a real org keeps).
+          data.orgScopedExternalApp = data.orgScopedExternalApp ? `${state.orgId15}:${String(data.orgScopedExternalApp).split(':').slice(1).join(':')}` : existing?.data.orgScopedExternalApp ?? `${state.orgId15}:${c.fullName}`;
         }
         state.putComponent({ type: c.type.name, fullName: c.fullName, id: existing?.id ?? state.ids.next(c.type.idPrefix ?? '000'), data, createdAt: existing?.createdAt ?? now, lastModifiedAt: now, createdById: existing?.createdById ?? userId });
       }
@@ -416,6 +418,9 @@ export class MetadataEngine {
     if (c.type !== 'ExtlClntAppGlobalOauthSettings') return c.data;
     const out = { ...c.data };
     if (String(this.ctx.state.settings.ExternalClientApp?.enableConsumerSecretApiAccess) !== 'true') delete out.consumerSecret;
+    // UNVERIFIED reports (issue #8): the certificate cannot be read back; isPkceRequired reads back true.
+    if (this.ctx.behaviour.certificateUnreadable) delete out.certificate;
+    if (this.ctx.behaviour.pkceAlwaysOn) out.isPkceRequired = 'true';
     return out;
   }
 

@@ -19,19 +19,39 @@ export const FREE_EVENT_TYPE_SET = new Set([
 ]);
 
 const COMMON = ['EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'RUN_TIME', 'CPU_TIME', 'URI', 'SESSION_KEY', 'LOGIN_KEY', 'USER_TYPE', 'REQUEST_STATUS', 'DB_TOTAL_TIME'];
+/** The first ten columns every captured header starts with. */
+const HEAD = ['EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'RUN_TIME', 'CPU_TIME', 'URI', 'SESSION_KEY', 'LOGIN_KEY'];
 
-/** CSV header fields per event type (after the Salesforce EventLogFile supported-event-types pages). */
+/**
+ * CSV header fields per event type, in file order. Where a public capture exists the columns, their order
+ * and the value shapes follow it (see CAPTURED and emulator/README.md); the other types keep our own list
+ * (after the EventLogFile supported-event-types pages), marked UNVERIFIED there.
+ */
 export const EVENT_FIELDS: Record<string, string[]> = {
-  Login: [...COMMON, 'LOGIN_STATUS', 'USER_NAME', 'SOURCE_IP', 'BROWSER_TYPE', 'API_TYPE', 'API_VERSION', 'LOGIN_TYPE', 'TLS_PROTOCOL', 'CIPHER_SUITE', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED'],
-  LoginAs: [...COMMON, 'DELEGATED_USER_ID', 'DELEGATED_USER_NAME', 'DELEGATED_ORGANIZATION_ID', 'SOURCE_IP', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED'],
-  Logout: ['EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'SESSION_KEY', 'LOGIN_KEY', 'USER_TYPE', 'SESSION_LEVEL', 'SOURCE_IP', 'USER_INITIATED_LOGOUT', 'APP_TYPE', 'BROWSER_TYPE', 'CLIENT_VERSION', 'PLATFORM_TYPE', 'RESOLUTION_TYPE', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP'],
-  URI: [...COMMON, 'DB_BLOCKS', 'DB_CPU_TIME', 'REFERRER_URI', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED'],
+  // elastic/beats x-pack/filebeat/input/salesforce/input_test.go (a 2023 Login file, header and rows).
+  Login: [...COMMON, 'LOGIN_TYPE', 'BROWSER_TYPE', 'API_TYPE', 'API_VERSION', 'USER_NAME', 'TLS_PROTOCOL', 'CIPHER_SUITE', 'AUTHENTICATION_METHOD_REFERENCE', 'LOGIN_SUB_TYPE', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED', 'LOGIN_STATUS', 'SOURCE_IP'],
+  // panther-labs/panther-docs (Salesforce.LoginAs CSV columns); DELEGATED_USER_ID_DERIVED as in the Object Reference.
+  LoginAs: [...HEAD, 'DELEGATED_USER_NAME', 'DELEGATED_USER_ID', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED', 'DELEGATED_USER_ID_DERIVED'],
+  // elastic/integrations packages/salesforce/data_stream/logout/_dev/test/pipeline/test-logout-eventlogfile.log
+  // (field order as captured) = panther-labs/panther-docs (Salesforce.Logout CSV columns).
+  Logout: ['EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'USER_TYPE', 'SESSION_TYPE', 'SESSION_LEVEL', 'BROWSER_TYPE', 'PLATFORM_TYPE', 'RESOLUTION_TYPE', 'APP_TYPE', 'CLIENT_VERSION', 'API_TYPE', 'API_VERSION', 'USER_INITIATED_LOGOUT', 'SESSION_KEY', 'LOGIN_KEY', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP'],
+  // panther-labs/panther-docs (Salesforce.URI CSV columns).
+  URI: [...HEAD, 'REQUEST_STATUS', 'DB_TOTAL_TIME', 'DB_BLOCKS', 'DB_CPU_TIME', 'REFERRER_URI', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED', 'USER_TYPE'],
+  // UNVERIFIED: ours.
   API: [...COMMON, 'API_TYPE', 'API_VERSION', 'CLIENT_NAME', 'METHOD_NAME', 'ENTITY_NAME', 'ROWS_PROCESSED', 'REQUEST_SIZE', 'RESPONSE_SIZE', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED'],
-  ApexExecution: [...COMMON, 'CALLOUT_TIME', 'ENTRY_POINT', 'EXEC_TIME', 'IS_LONG_RUNNING_REQUEST', 'NUMBER_SOQL_QUERIES', 'QUIDDITY', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'URI_ID_DERIVED'],
+  // The field set of elastic/integrations packages/salesforce/data_stream/apex/_dev/test/pipeline/test-apex.log
+  // (a JSON capture: no column order). UNVERIFIED: the order after the ten common columns.
+  ApexExecution: [...HEAD, 'CALLOUT_TIME', 'DB_TOTAL_TIME', 'ENTRY_POINT', 'EXEC_TIME', 'IS_LONG_RUNNING_REQUEST', 'NUMBER_SOQL_QUERIES', 'QUIDDITY', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED'],
+  // UNVERIFIED: ours.
   Report: [...COMMON, 'ENTITY_NAME', 'DISPLAY_TYPE', 'RENDERING_TYPE', 'REPORT_ID', 'ROW_COUNT', 'NUMBER_EXCEPTION_FILTERS', 'NUMBER_COLUMNS', 'AVERAGE_ROW_SIZE', 'SORT', 'DB_BLOCKS', 'DB_CPU_TIME', 'NUMBER_BUCKETS', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'CLIENT_IP', 'URI_ID_DERIVED', 'REPORT_ID_DERIVED'],
+  // UNVERIFIED: ours.
   Dashboard: [...COMMON, 'DASHBOARD_ID', 'DASHBOARD_COMPONENT_ID', 'DASHBOARD_TYPE', 'IS_SCHEDULED', 'IS_MOBILE', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED', 'DASHBOARD_ID_DERIVED', 'DASHBOARD_COMPONENT_ID_DERIVED', 'URI_ID_DERIVED'],
+  // UNVERIFIED: ours.
   ApiTotalUsage: ['EVENT_TYPE', 'TIMESTAMP', 'TIMESTAMP_DERIVED', 'ORGANIZATION_ID', 'USER_ID', 'USER_ID_DERIVED', 'API_FAMILY', 'API_VERSION', 'API_RESOURCE', 'CLIENT_NAME', 'CONNECTED_APP_ID', 'ENTITY_NAME', 'HTTP_METHOD', 'CLIENT_IP', 'REQUEST_ID', 'COUNTS_AGAINST_API_LIMIT', 'STATUS_CODE', 'UNIQUE_ID'],
 };
+
+/** Event types whose columns (set and order) come from a public capture. */
+export const CAPTURED_EVENT_TYPES = ['Login', 'LoginAs', 'Logout', 'URI'] as const;
 
 const NUMBER_FIELDS = new Set([
   'RUN_TIME', 'CPU_TIME', 'DB_TOTAL_TIME', 'DB_BLOCKS', 'DB_CPU_TIME', 'ROWS_PROCESSED', 'REQUEST_SIZE', 'RESPONSE_SIZE', 'CALLOUT_TIME', 'EXEC_TIME',
@@ -40,7 +60,7 @@ const NUMBER_FIELDS = new Set([
 ]);
 const ID_FIELDS = new Set([
   'ORGANIZATION_ID', 'USER_ID', 'USER_ID_DERIVED', 'URI_ID_DERIVED', 'DELEGATED_USER_ID', 'DELEGATED_ORGANIZATION_ID', 'REPORT_ID', 'REPORT_ID_DERIVED',
-  'DASHBOARD_ID', 'DASHBOARD_COMPONENT_ID', 'DASHBOARD_ID_DERIVED', 'DASHBOARD_COMPONENT_ID_DERIVED', 'CONNECTED_APP_ID',
+  'DASHBOARD_ID', 'DASHBOARD_COMPONENT_ID', 'DASHBOARD_ID_DERIVED', 'DASHBOARD_COMPONENT_ID_DERIVED', 'CONNECTED_APP_ID', 'DELEGATED_USER_ID_DERIVED',
 ]);
 
 export function fieldType(name: string): string {
@@ -67,6 +87,8 @@ export interface LogSpec {
   spanMs: number;
   seed: number;
   orgId: string;
+  /** The org's API version (Logout's API_VERSION). */
+  apiVersion?: string;
   users: LogUser[];
   headerLength: number;
   totalLength: number;
@@ -85,6 +107,17 @@ const chars = (rnd: () => number, n: number): string => {
 const int = (rnd: () => number, lo: number, hi: number): string => String(lo + Math.floor(rnd() * (hi - lo + 1)));
 const ip = (rnd: () => number): string => `${int(rnd, 11, 223)}.${int(rnd, 0, 255)}.${int(rnd, 0, 255)}.${int(rnd, 1, 254)}`;
 const fakeId = (rnd: () => number, prefix: string): string => `${prefix}5g000000${chars(rnd, 4)}`;
+const KEY_CHARS = `${B62}/+`;
+/** A 16-character session or login key as captured (`bY5Wfv8t/Ith7WVE`). */
+const key16 = (rnd: () => number): string => {
+  let k = '';
+  for (let i = 0; i < 16; i++) k += KEY_CHARS.charAt(Math.floor(rnd() * KEY_CHARS.length));
+  return k;
+};
+/** A request Id as captured (`4u6LyuMrDvb_G-l1cJIQk-`): 22 characters with `-` and `_`. */
+const requestId = (rnd: () => number): string => `4${chars(rnd, 8)}${pick(rnd, ['_', '-', 'V'])}${pick(rnd, ['G', 'l'])}-l1cJ${chars(rnd, 5)}${pick(rnd, ['-', 'V', 'k'])}`;
+/** CLIENT_IP: an address, or "Salesforce.com IP" for a request from Salesforce's own network (as captured). */
+const clientIp = (rnd: () => number): string => (rnd() < 0.3 ? 'Salesforce.com IP' : ip(rnd));
 
 const BROWSERS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
@@ -108,13 +141,70 @@ interface CachedRow {
   tsdOffset: number;
 }
 
-function value(field: string, spec: LogSpec, rnd: () => number, user: LogUser, other: LogUser): string {
+/** Per-row choices several columns must agree on. */
+interface RowContext {
+  user: LogUser;
+  other: LogUser;
+  /** Login: an OAuth token-endpoint login (the JWT bearer flow) rather than a browser login. */
+  oauth: boolean;
+}
+
+/** Columns whose values follow the captures (see EVENT_FIELDS); undefined: no capture for this column. */
+function capturedValue(field: string, spec: LogSpec, rnd: () => number, row: RowContext): string | undefined {
+  const e = spec.eventType;
+  switch (field) {
+    case 'REQUEST_ID': return requestId(rnd);
+    case 'SESSION_KEY': return e === 'Login' ? '' : key16(rnd);
+    case 'LOGIN_KEY': return key16(rnd);
+    case 'CLIENT_IP': return clientIp(rnd);
+    case 'USER_TYPE': return e === 'Logout' ? pick(rnd, ['S', 'X']) : 'Standard';
+    default: break;
+  }
+  if (e === 'Login') {
+    switch (field) {
+      case 'URI': return row.oauth ? '/services/oauth2/token' : '/index.jsp';
+      // 'i' is captured for a /services/oauth2/token login; UNVERIFIED: 'A' (Application) for a browser login.
+      case 'LOGIN_TYPE': return row.oauth ? 'i' : 'A';
+      case 'REQUEST_STATUS': return '';
+      case 'BROWSER_TYPE': return row.oauth ? 'Go-http-client/1.1' : BROWSERS[0];
+      case 'API_TYPE': return '';
+      case 'API_VERSION': return '9998.0';
+      case 'TLS_PROTOCOL': return 'TLSv1.2';
+      case 'CIPHER_SUITE': return 'ECDHE-RSA-AES256-GCM-SHA384';
+      case 'AUTHENTICATION_METHOD_REFERENCE':
+      case 'LOGIN_SUB_TYPE':
+      case 'URI_ID_DERIVED': return '';
+      default: return undefined;
+    }
+  }
+  if (e === 'Logout') {
+    switch (field) {
+      // Session type codes (panther-labs/panther-docs): A API, I APIOnlyUser, O Oauth2, U UI, C Content (captured).
+      case 'SESSION_TYPE': return pick(rnd, ['U', 'U', 'O', 'A', 'C']);
+      // 1 Standard Session, 2 High-Assurance Session (captured: 1).
+      case 'SESSION_LEVEL': return pick(rnd, ['1', '1', '1', '2']);
+      case 'PLATFORM_TYPE': return pick(rnd, ['1015', '1000', '2003']);
+      case 'RESOLUTION_TYPE': return '9999';
+      case 'APP_TYPE': return pick(rnd, ['1000', '1007', '2514']);
+      case 'CLIENT_VERSION': return '9998';
+      case 'API_TYPE': return pick(rnd, ['fo', '']);
+      case 'API_VERSION': return `${spec.apiVersion ?? '66.0'}`;
+      default: return undefined;
+    }
+  }
+  if (e === 'LoginAs' && field === 'DELEGATED_USER_ID_DERIVED') return row.other.id;
+  return undefined;
+}
+
+function value(field: string, spec: LogSpec, rnd: () => number, row: RowContext): string {
+  const captured = capturedValue(field, spec, rnd, row);
+  if (captured !== undefined) return captured;
+  const { user, other } = row;
   const e = spec.eventType;
   switch (field) {
     case 'EVENT_TYPE': return e;
     case 'TIMESTAMP': return '00000000000000.000';
     case 'TIMESTAMP_DERIVED': return '0000-00-00T00:00:00.000Z';
-    case 'REQUEST_ID': return `${chars(rnd, 4)}${int(rnd, 1000, 9999)}${chars(rnd, 14)}`;
     case 'ORGANIZATION_ID': return to15(spec.orgId);
     case 'USER_ID': return to15(user.id);
     case 'USER_ID_DERIVED': return user.id;
@@ -132,14 +222,10 @@ function value(field: string, spec: LogSpec, rnd: () => number, user: LogUser, o
       if (e === 'ApexExecution') return pick(rnd, ['TRIGGERS', '/apex/InvoiceView', '/services/apexrest/orders']);
       return pick(rnd, PAGES);
     case 'URI_ID_DERIVED': return e === 'URI' ? fakeId(rnd, '001') : '';
-    case 'SESSION_KEY': return chars(rnd, 16);
-    case 'LOGIN_KEY': return chars(rnd, 16);
-    case 'USER_TYPE': return 'Standard';
     case 'REQUEST_STATUS': return pick(rnd, ['S', 'S', 'S', 'S', 'F', 'A', 'R']);
     case 'LOGIN_STATUS': return pick(rnd, ['LOGIN_NO_ERROR', 'LOGIN_NO_ERROR', 'LOGIN_NO_ERROR', 'LOGIN_ERROR_INVALID_PASSWORD', 'LOGIN_ERROR_API_TOO_MANY_REQUESTS']);
     case 'LOGIN_TYPE': return pick(rnd, ['Application', 'Remote Access 2.0', 'Partner Product', 'SAML Idp Initiated SSO']);
-    case 'SOURCE_IP':
-    case 'CLIENT_IP': return ip(rnd);
+    case 'SOURCE_IP': return ip(rnd);
     case 'BROWSER_TYPE': return pick(rnd, BROWSERS);
     case 'API_TYPE': return pick(rnd, ['E', 'P', 'R', 'M']);
     case 'API_VERSION': return '66.0';
@@ -203,6 +289,7 @@ function buildRow(spec: LogSpec, i: number): CachedRow {
   const rnd = prng((spec.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
   const user = spec.users[Math.floor(rnd() * spec.users.length)];
   const other = spec.users[Math.floor(rnd() * spec.users.length)];
+  const row: RowContext = { user, other, oauth: rnd() < 0.6 };
   let text = '';
   let tsOffset = -1;
   let tsdOffset = -1;
@@ -211,7 +298,7 @@ function buildRow(spec: LogSpec, i: number): CachedRow {
     text += '"';
     if (field === 'TIMESTAMP') tsOffset = text.length;
     if (field === 'TIMESTAMP_DERIVED') tsdOffset = text.length;
-    text += value(field, spec, rnd, user, other);
+    text += value(field, spec, rnd, row);
     text += '"';
   });
   return { text: `${text}\n`, tsOffset, tsdOffset };
@@ -318,6 +405,7 @@ export class EventLogStore {
       spanMs,
       seed,
       orgId: this.state.orgId,
+      apiVersion: this.state.apiVersion,
       users: this.users(),
       targetBytes: options.sizeBytes,
     });

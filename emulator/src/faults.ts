@@ -7,7 +7,10 @@ export type PathMatcher = string | RegExp;
 export interface StatusFault {
   id: number;
   kind: 'status';
+  /** Path match (checked before routing); unused when `operation` is set. */
   match: PathMatcher;
+  /** Request-log operation (`query`, `deploy`, `token`, …): checked once the request is routed. */
+  operation?: string;
   method?: string;
   remaining: number;
   status: number;
@@ -50,6 +53,8 @@ export class Faults {
   /** How far the org's clock is ahead of this machine's (ms, negative: behind): shifts the HTTP `Date` header and the token endpoint's `exp` check. */
   public clockOffsetMs = 0;
   public readonly componentFaults: ComponentFault[] = [];
+  /** Operations after which (once each) every session expires. */
+  public readonly expireAfter: string[] = [];
   private readonly statusFaults: StatusFault[] = [];
   private readonly resetFaults: ResetFault[] = [];
   private nextId = 1;
@@ -69,6 +74,33 @@ export class Faults {
     const f: StatusFault = { id: this.nextId++, kind: 'status', match, method: options.method ?? 'POST', remaining: count, status: options.status ?? 500, flavour: 'server-error' };
     this.statusFaults.push(f);
     return f;
+  }
+
+  /** The next `count` requests of a request-log operation (`query`, `deploy`, `token`, …) get 429 REQUEST_LIMIT_EXCEEDED. */
+  public rateLimitOperation(operation: string, count = 1, status = 429): StatusFault {
+    const f: StatusFault = { id: this.nextId++, kind: 'status', match: '', operation, remaining: count, status, flavour: 'rate-limit' };
+    this.statusFaults.push(f);
+    return f;
+  }
+
+  /** The next `count` requests of a request-log operation (any method) fail with 500 UNKNOWN_EXCEPTION. */
+  public serverErrorOperation(operation: string, count = 1, status = 500): StatusFault {
+    const f: StatusFault = { id: this.nextId++, kind: 'status', match: '', operation, remaining: count, status, flavour: 'server-error' };
+    this.statusFaults.push(f);
+    return f;
+  }
+
+  /** Right after the next request of this operation has been answered, every session expires (once). */
+  public expireSessionsAfter(operation: string): void {
+    this.expireAfter.push(operation);
+  }
+
+  /** Consumes an expire-after rule for this operation (true: expire every session now). */
+  public takeExpireAfter(operation: string | undefined): boolean {
+    const i = operation === undefined ? -1 : this.expireAfter.indexOf(operation);
+    if (i < 0) return false;
+    this.expireAfter.splice(i, 1);
+    return true;
   }
 
   /** The next `count` LogFile downloads (matching path) are cut off (socket destroyed) after `afterBytes` bytes of body. */
@@ -92,6 +124,7 @@ export class Faults {
     this.statusFaults.length = 0;
     this.resetFaults.length = 0;
     this.componentFaults.length = 0;
+    this.expireAfter.length = 0;
     this.latencyRules.length = 0;
     this.latencyMs = 0;
     this.clockOffsetMs = 0;
@@ -105,7 +138,14 @@ export class Faults {
 
   /** Consumes and returns a status fault for this request, if one applies. */
   public takeStatusFault(method: string, path: string): StatusFault | undefined {
-    const f = this.statusFaults.find((x) => x.remaining > 0 && (!x.method || x.method === method) && matches(x.match, path));
+    const f = this.statusFaults.find((x) => x.remaining > 0 && x.operation === undefined && (!x.method || x.method === method) && matches(x.match, path));
+    if (f) f.remaining--;
+    return f;
+  }
+
+  /** Consumes and returns an operation fault for this request, if one applies. */
+  public takeOperationFault(operation: string): StatusFault | undefined {
+    const f = this.statusFaults.find((x) => x.remaining > 0 && x.operation === operation);
     if (f) f.remaining--;
     return f;
   }

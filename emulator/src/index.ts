@@ -9,8 +9,10 @@
  */
 import { writeAuthFile, type WrittenAuth } from './auth-file.js';
 import type { EventLogStore } from './event-logs.js';
+import type { OrgBehaviour } from './behaviour.js';
 import type { Faults } from './faults.js';
 import type { OrgState, SRecord } from './org-state.js';
+import { Scenario } from './scenario.js';
 import { EmulatorServer, type EmulatorOptions, type RequestLogEntry } from './server.js';
 
 export type { EditionName } from './editions.js';
@@ -23,12 +25,22 @@ export { REST_ERRORS } from './rest.js';
 export { USER_LICENCE_ALLOWS, PSL_ALLOWS, USER_PERMISSIONS } from './licences.js';
 export { ANZENNA_EVENT_TYPES, EVENT_FIELDS } from './event-logs.js';
 export type { Faults } from './faults.js';
+export type { OrgBehaviour } from './behaviour.js';
+export { BEHAVIOUR_FLAGS, DEFAULT_BEHAVIOUR } from './behaviour.js';
+export { Scenario, type NewPermissionSet, type NewUser } from './scenario.js';
+export { parseFaultSpec, applyFaultSpec, FAULT_SPEC_HELP, type FaultSpec } from './fault-spec.js';
+export * as metadataTypes from './metadata-types.js';
 export type { OrgState } from './org-state.js';
 
 export interface EmulatorHandle {
   /** `http://127.0.0.1:<port>` (use as loginUrl and instanceUrl). */
   url: string;
   port: number;
+  /** Named changes to the org for test scenarios (use these instead of editing `state`). */
+  scenario: Scenario;
+  /** Reported real-org behaviours currently switched on (change them with `scenario.setBehaviour`). */
+  behaviour: Readonly<OrgBehaviour>;
+  /** The org's internals, for reading; tests change the org through `scenario`. */
   state: OrgState;
   logs: EventLogStore;
   requestLog: RequestLogEntry[];
@@ -52,21 +64,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = new EmulatorServer(options);
   await server.listen();
   const url = server.origin();
+  const scenario = new Scenario(server);
   return {
     url,
     port: server.port(),
+    scenario,
+    behaviour: server.behaviour,
     state: server.state,
     logs: server.logs,
     requestLog: server.requestLog,
     faults: server.faults,
     adminUsername: server.state.adminUsername,
     writeAdminAuth: (home, alias, username) => writeAuthFile({ state: server.state, url }, home, alias, username),
-    expireSessions: () => server.state.expireAllSessions(),
-    approveApp: (username, ecaName) => {
-      const user = server.state.userByUsername(username);
-      if (!user) throw new Error(`no such user: ${username}`);
-      server.state.approvals.add(`${user.Id}|${ecaName.toLowerCase()}`);
-    },
+    expireSessions: () => scenario.expireSessions(),
+    approveApp: (username, ecaName) => scenario.approveApp(username, ecaName),
     addLogFile: (o) => server.logs.add({ ...o, logDate: o.logDate ?? Date.now() - 86_400_000 - (Date.now() % 86_400_000) }),
     setQueryPageSize: (size) => {
       server.queryPageSize = size;

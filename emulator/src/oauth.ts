@@ -15,12 +15,19 @@ export const JWT_ERRORS = {
   unknownClient: ['invalid_client_id', 'client identifier invalid'],
   // UNVERIFIED: a disabled app (isEnabled / isOauthPluginEnabled false) is treated as an unknown consumer.
   appDisabled: ['invalid_client_id', 'client identifier invalid'],
-  badSignature: ['invalid_grant', 'invalid assertion'],
+  // Recorded on External Client Apps (issue #8): a signature that does not match the app's certificate.
+  badSignature: ['invalid_client', 'invalid client credentials'],
   malformed: ['invalid_grant', 'invalid assertion'],
   // UNVERIFIED: an unknown `sub` gives the same answer as a bad assertion.
   unknownUser: ['invalid_grant', 'invalid assertion'],
   inactiveUser: ['invalid_grant', 'inactive user'],
   badAudience: ['invalid_grant', 'audience is invalid'],
+  // Reported since Spring '26 for an External Client App asked with the login/test audience (n8n #28990 and
+  // PR #29016, forcedotcom/cli #3482, sfdx-hardis #1979); also a refreshed sandbox whose app is missing.
+  appNotFound: ['app_not_found', 'External client app is not installed in this org'],
+  // Recorded on External Client Apps (issue #8) when the app's scopes lack refresh_token (RefreshToken / OfflineAccess).
+  // UNVERIFIED: where in the order of checks Salesforce makes this one.
+  refreshScopeMissing: ['invalid_request', 'refresh_token scope is required and the connected app should be installed and preauthorized.'],
   expired: ['invalid_grant', 'expired authorization code'],
   notApproved: ['invalid_grant', "user hasn't approved this consumer"],
   notAdminApproved: ['invalid_app_access', 'user is not admin approved to access this app'],
@@ -59,6 +66,30 @@ function scopeString(ctx: EmulatorContext, ecaName: string): string {
   const map: Record<string, string> = { api: 'api', refreshtoken: 'refresh_token', offlineaccess: 'offline_access', web: 'web', full: 'full', openid: 'openid', basic: 'id', profile: 'profile', email: 'email' };
   const scopes = csv(settings?.data.commaSeparatedOauthScopes).map((s) => map[s.toLowerCase()] ?? s.toLowerCase());
   return scopes.length ? scopes.join(' ') : 'api';
+}
+
+const GENERIC_AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];
+
+/**
+ * The audience: the org's own host (its "My Domain": 127.0.0.1 or localhost here) always works. The generic
+ * login/test hosts answer `app_not_found` for an External Client App (reported since Spring '26); with
+ * `legacyLoginAudience` the generic host of the org's kind (test for sandboxes) is accepted as before.
+ * UNVERIFIED: that app_not_found is answered before the signature is checked.
+ */
+function checkAudience(ctx: EmulatorContext, rawAud: string): void {
+  const aud = rawAud.replace(/\/+$/, '');
+  if (aud === ctx.origin() || aud === `http://localhost:${ctx.port()}`) return;
+  if (GENERIC_AUDIENCES.includes(aud)) {
+    if (!ctx.behaviour.legacyLoginAudience) throw new TokenError(JWT_ERRORS.appNotFound);
+    if (aud === (ctx.state.editionInfo.isSandbox ? GENERIC_AUDIENCES[1] : GENERIC_AUDIENCES[0])) return;
+  }
+  throw new TokenError(JWT_ERRORS.badAudience);
+}
+
+/** The app's scopes include refresh_token (metadata token RefreshToken, or OfflineAccess: the same UI scope). */
+function hasRefreshScope(ctx: EmulatorContext, ecaName: string): boolean {
+  const settings = ctx.state.satellitesOf('ExtlClntAppOauthSettings', ecaName)[0];
+  return csv(settings?.data.commaSeparatedOauthScopes).some((s) => ['refreshtoken', 'offlineaccess'].includes(s.toLowerCase()));
 }
 
 export async function handleToken(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -124,6 +155,8 @@ function jwtBearer(ctx: EmulatorContext, assertion: string): Record<string, stri
     throw new TokenError(JWT_ERRORS.appDisabled);
   }
 
+  checkAudience(ctx, String(claims.aud ?? ''));
+
   const cert = String(global.data.certificate ?? '');
   let signatureOk = false;
   if (cert) {
@@ -136,10 +169,6 @@ function jwtBearer(ctx: EmulatorContext, assertion: string): Record<string, stri
   }
   if (!signatureOk) throw new TokenError(JWT_ERRORS.badSignature);
 
-  const aud = String(claims.aud ?? '').replace(/\/+$/, '');
-  const accepted = new Set([ctx.origin(), `http://localhost:${ctx.port()}`, state.editionInfo.isSandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com']);
-  if (!accepted.has(aud)) throw new TokenError(JWT_ERRORS.badAudience);
-
   const exp = Number(claims.exp);
   // @salesforce/core sends Date.now()+300 (milliseconds): only require exp to be in the future.
   if (!Number.isFinite(exp) || exp <= (Date.now() + ctx.faults.clockOffsetMs) / 1000) throw new TokenError(JWT_ERRORS.expired);
@@ -147,6 +176,8 @@ function jwtBearer(ctx: EmulatorContext, assertion: string): Record<string, stri
   const user = state.userByUsername(String(claims.sub ?? ''));
   if (!user) throw new TokenError(JWT_ERRORS.unknownUser);
   if (user.IsActive !== true) throw new TokenError(JWT_ERRORS.inactiveUser);
+
+  if (!hasRefreshScope(ctx, ecaName)) throw new TokenError(JWT_ERRORS.refreshScopeMissing);
 
   const policy = state.satellitesOf('ExtlClntAppOauthConfigurablePolicies', ecaName)[0];
   const policyType = String(policy?.data.permittedUsersPolicyType ?? 'AllSelfAuthorized');

@@ -96,7 +96,7 @@ export class RestApi {
       sendApiError(res, new ApiError(404, 'NOT_FOUND', REST_ERRORS.notFound));
       return;
     }
-    this.ctx.annotate(req, guessOperation(req.method ?? 'GET', rest));
+    if (this.ctx.operation(req, res, guessOperation(req.method ?? 'GET', rest))) return;
     const session = this.authenticate(req, res);
     if (!session) return;
     this.ctx.state.apiRequestCount++;

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { EmulatorContext } from './context.js';
 import { EventLogStore } from './event-logs.js';
+import { DEFAULT_BEHAVIOUR, type OrgBehaviour } from './behaviour.js';
 import { Faults } from './faults.js';
 import { bearerToken, sendJson, sendXml } from './http-util.js';
 import { MetadataApi, soapFault } from './metadata-api.js';
@@ -13,7 +14,7 @@ import { OrgState, type OrgStateOptions } from './org-state.js';
 import { RestApi } from './rest.js';
 import { sleep } from './util.js';
 
-export interface EmulatorOptions extends OrgStateOptions {
+export interface EmulatorOptions extends OrgStateOptions, Partial<OrgBehaviour> {
   /** Port on 127.0.0.1 (0 = any free port). */
   port?: number;
   /** Delay added to every request (ms). */
@@ -43,6 +44,7 @@ export class EmulatorServer implements EmulatorContext {
   public readonly state: OrgState;
   public readonly logs: EventLogStore;
   public readonly faults = new Faults();
+  public readonly behaviour: OrgBehaviour;
   public readonly requestLog: RequestLogEntry[] = [];
   public queryPageSize: number;
   public readonly rest: RestApi;
@@ -53,6 +55,8 @@ export class EmulatorServer implements EmulatorContext {
 
   public constructor(private readonly options: EmulatorOptions = {}) {
     this.state = new OrgState(options);
+    this.behaviour = { ...DEFAULT_BEHAVIOUR };
+    for (const key of Object.keys(DEFAULT_BEHAVIOUR) as (keyof OrgBehaviour)[]) if (options[key] !== undefined) this.behaviour[key] = options[key] === true;
     this.logs = new EventLogStore(this.state);
     if (options.seedEventLogs !== false) this.logs.seed();
     this.faults.latencyMs = options.latencyMs ?? 0;
@@ -71,6 +75,14 @@ export class EmulatorServer implements EmulatorContext {
   public annotate(req: IncomingMessage, operation: string): void {
     const e = this.entries.get(req);
     if (e) e.operation = operation;
+  }
+
+  public operation(req: IncomingMessage, res: ServerResponse, operation: string): boolean {
+    this.annotate(req, operation);
+    const fault = this.faults.takeOperationFault(operation);
+    if (!fault) return false;
+    this.sendFault(req, res, new URL(req.url ?? '/', 'http://127.0.0.1').pathname, fault.status, fault.flavour);
+    return true;
   }
 
   public port(): number {
@@ -97,6 +109,9 @@ export class EmulatorServer implements EmulatorContext {
     const started = performance.now();
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, durationMs: 0, startedAt: Date.now() };
     this.entries.set(req, entry);
+    res.on('finish', () => {
+      if (this.faults.takeExpireAfter(entry.operation)) this.state.expireAllSessions();
+    });
     res.on('close', () => {
       entry.status = res.statusCode;
       entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -140,7 +155,7 @@ export class EmulatorServer implements EmulatorContext {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/services/oauth2/token' && method === 'POST') {
-      this.annotate(req, 'token');
+      if (this.operation(req, res, 'token')) return;
       return handleToken(this, req, res);
     }
     if (path.startsWith('/services/data')) return this.rest.handle(req, res, url);

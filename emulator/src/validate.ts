@@ -6,6 +6,8 @@
 import { X509Certificate } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { MD_NS, OAUTH_SCOPES, SETTINGS_ELEMENTS, type ElementSpec, type TypeSpec } from './metadata-types.js';
+import type { OrgBehaviour } from './behaviour.js';
+import { to15 } from './ids.js';
 import type { MetadataComponent, OrgState } from './org-state.js';
 
 /**
@@ -48,6 +50,13 @@ export const DEPLOY_ERRORS = {
   // UNVERIFIED
   permissionSetLicenceChange: "The license for this permission set can't be changed.",
   notAvailable: 'Not available for deploy for this organization',
+  // UNVERIFIED: an orgScopedExternalApp naming another org (sfdx-hardis strips it before deploying elsewhere:
+  // src/common/utils/refresh/externalClientAppUtils.ts). The wording is ours.
+  foreignOrgScopedApp: (value: string): string => `The orgScopedExternalApp value ${value} doesn't belong to this org.`,
+  // UNVERIFIED wording (KB 001453686, for Connected Apps: a permission set with the Salesforce API Integration
+  // licence can't have assigned apps); modelled only with the rejectLicensedPermissionSetInPolicy option.
+  licensedPermissionSetInPolicy: (names: string[]): string =>
+    `INVALID_CROSS_REFERENCE_KEY: You can't assign this app to permission sets with the Salesforce API Integration license: ${names.join(', ')}`,
   notInZip: (name: string, type: string): string => `An object '${name}' of type ${type} was named in package.xml, but was not found in zipped directory`,
   unknownType: (type: string): string => `Unknown type name '${type}' specified in package.xml`,
 } as const;
@@ -148,6 +157,7 @@ function checkValue(comp: DeployComponent, xml: string, key: string, value: unkn
 export interface DeployView {
   state: OrgState;
   incoming: DeployComponent[];
+  behaviour: OrgBehaviour;
 }
 
 const list = (v: unknown): string[] =>
@@ -188,6 +198,12 @@ export function checkSemantics(comp: DeployComponent, view: DeployView): void {
   const otherForApp = (): string | undefined => forApp(view, type, app).find((c) => !eq(c.fullName, comp.fullName))?.fullName;
 
   switch (type) {
+    case 'ExternalClientApplication': {
+      const scoped = d.orgScopedExternalApp === undefined ? '' : String(d.orgScopedExternalApp);
+      // Either Id form is accepted (UNVERIFIED for the 18-character one; real retrieves carry 15).
+      if (scoped && to15(scoped.split(':')[0]) !== state.orgId15) push(DEPLOY_ERRORS.foreignOrgScopedApp(scoped), 'orgScopedExternalApp');
+      break;
+    }
     case 'ExtlClntAppOauthSettings': {
       const bad = list(d.commaSeparatedOauthScopes).filter((s) => !(OAUTH_SCOPES as readonly string[]).includes(s));
       if (bad.length) push(DEPLOY_ERRORS.badScopes(bad), 'commaSeparatedOauthScopes');
@@ -219,6 +235,10 @@ export function checkSemantics(comp: DeployComponent, view: DeployView): void {
       if (missingPs.length) push(DEPLOY_ERRORS.missingPermissionSets(missingPs), 'commaSeparatedPermissionSet');
       const missingProfiles = list(d.commaSeparatedProfile).filter((n) => !state.profileByName(n) && !viewHas(view, 'Profile', n));
       if (missingProfiles.length) push(DEPLOY_ERRORS.missingProfiles(missingProfiles), 'commaSeparatedProfile');
+      if (view.behaviour.rejectLicensedPermissionSetInPolicy) {
+        const licensed = list(d.commaSeparatedPermissionSet).filter((n) => carriesIntegrationPsl(view, n));
+        if (licensed.length) push(DEPLOY_ERRORS.licensedPermissionSetInPolicy(licensed), 'commaSeparatedPermissionSet');
+      }
       break;
     }
     case 'ExtlClntAppConfigurablePolicies': {
@@ -241,6 +261,17 @@ export function checkSemantics(comp: DeployComponent, view: DeployView): void {
     default:
       break;
   }
+}
+
+const INTEGRATION_PSL = ['salesforce api integration', 'salesforceapiintegrationpsl'];
+
+/** The permission set (incoming in this deploy, or in the org) carries the Salesforce API Integration PSL. */
+function carriesIntegrationPsl(view: DeployView, name: string): boolean {
+  const incoming = view.incoming.find((c) => c.type.name === 'PermissionSet' && eq(c.fullName, name));
+  if (incoming) return INTEGRATION_PSL.includes(String(incoming.data.license ?? '').toLowerCase());
+  const ps = view.state.permissionSetByName(name);
+  const psl = ps?.LicenseId ? view.state.byId('PermissionSetLicense', String(ps.LicenseId)) : undefined;
+  return !!psl && INTEGRATION_PSL.includes(String(psl.DeveloperName).toLowerCase());
 }
 
 function permissionEntries(d: Record<string, unknown>): { name: string; enabled: boolean }[] {

@@ -104,20 +104,86 @@ describe('EventLogFile with the Event Monitoring add-on', () => {
     const jane = (await Org.create({ aliasOrUsername: 'jane' })).getConnection();
     await rejects(jane.query('SELECT Id FROM EventLogFile'), (e: Error) => e.name === 'INVALID_TYPE' && e.message === "sObject type 'EventLogFile' is not supported.");
     // grant View Event Log Files through a permission set: now visible
-    const ps = emu.state.insert('PermissionSet', { Name: 'Elf', Label: 'Elf', IsOwnedByProfile: false, IsCustom: true, ProfileId: null, LicenseId: null, Type: 'Regular', HasActivationRequired: false, Description: null, NamespacePrefix: null, ...emu.state.permissionFields(['ViewEventLogFiles']) }, '0PS');
-    await conn.sobject('PermissionSetAssignment').create({ AssigneeId: emu.state.userByUsername('jane.doe@anzenna-emu.example')!.Id, PermissionSetId: ps.Id });
+    const psId = emu.scenario.createPermissionSet({ name: 'Elf', permissions: ['ViewEventLogFiles'] });
+    await conn.sobject('PermissionSetAssignment').create({ AssigneeId: emu.state.userByUsername('jane.doe@anzenna-emu.example')!.Id, PermissionSetId: psId });
     const q = await jane.query('SELECT COUNT() FROM EventLogFile');
     assert.ok(q.totalSize > 0);
   });
 
   it('a user without API Enabled gets API_CURRENTLY_DISABLED', async () => {
     const home = await freshHome();
-    const minimal = emu.state.profileByName('Minimum Access - Salesforce')!;
-    const u = emu.state.createUser({ Username: 'noapi@anzenna-emu.example', LastName: 'NoApi', Email: 'noapi@anzenna-emu.example', Alias: 'noapi', TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US', ProfileId: minimal.Id });
-    await emu.writeAdminAuth(home, 'noapi', String(u.Username));
+    emu.scenario.createUser({ username: 'noapi@anzenna-emu.example', profile: 'Minimum Access - Salesforce' });
+    await emu.writeAdminAuth(home, 'noapi', 'noapi@anzenna-emu.example');
     const { Org } = await import('@salesforce/core');
     const c = (await Org.create({ aliasOrUsername: 'noapi' })).getConnection();
     await rejects(c.query('SELECT Id FROM User'), (e: Error) => e.name === 'API_CURRENTLY_DISABLED' && e.message === 'API is disabled for this User');
+  });
+});
+
+/** Parses one CSV line of quoted values (no embedded quotes in our files or the captures). */
+const cells = (line: string): string[] => line.slice(1, -1).split('","');
+
+/**
+ * Column lists as captured in public test data (copied here on purpose, independent of the emulator's table):
+ * Login from elastic/beats x-pack/filebeat/input/salesforce/input_test.go; Logout from elastic/integrations
+ * packages/salesforce/data_stream/logout/_dev/test/pipeline/test-logout-eventlogfile.log; LoginAs and URI from
+ * panther-labs/panther-docs (Salesforce log schemas); ApexExecution's field set from elastic/integrations
+ * packages/salesforce/data_stream/apex/_dev/test/pipeline/test-apex.log (a JSON capture: set only).
+ */
+const CAPTURED_HEADERS: Record<string, string> = {
+  Login: 'EVENT_TYPE,TIMESTAMP,REQUEST_ID,ORGANIZATION_ID,USER_ID,RUN_TIME,CPU_TIME,URI,SESSION_KEY,LOGIN_KEY,USER_TYPE,REQUEST_STATUS,DB_TOTAL_TIME,LOGIN_TYPE,BROWSER_TYPE,API_TYPE,API_VERSION,USER_NAME,TLS_PROTOCOL,CIPHER_SUITE,AUTHENTICATION_METHOD_REFERENCE,LOGIN_SUB_TYPE,TIMESTAMP_DERIVED,USER_ID_DERIVED,CLIENT_IP,URI_ID_DERIVED,LOGIN_STATUS,SOURCE_IP',
+  Logout: 'EVENT_TYPE,TIMESTAMP,REQUEST_ID,ORGANIZATION_ID,USER_ID,USER_TYPE,SESSION_TYPE,SESSION_LEVEL,BROWSER_TYPE,PLATFORM_TYPE,RESOLUTION_TYPE,APP_TYPE,CLIENT_VERSION,API_TYPE,API_VERSION,USER_INITIATED_LOGOUT,SESSION_KEY,LOGIN_KEY,TIMESTAMP_DERIVED,USER_ID_DERIVED,CLIENT_IP',
+  LoginAs: 'EVENT_TYPE,TIMESTAMP,REQUEST_ID,ORGANIZATION_ID,USER_ID,RUN_TIME,CPU_TIME,URI,SESSION_KEY,LOGIN_KEY,DELEGATED_USER_NAME,DELEGATED_USER_ID,TIMESTAMP_DERIVED,USER_ID_DERIVED,CLIENT_IP,URI_ID_DERIVED,DELEGATED_USER_ID_DERIVED',
+  URI: 'EVENT_TYPE,TIMESTAMP,REQUEST_ID,ORGANIZATION_ID,USER_ID,RUN_TIME,CPU_TIME,URI,SESSION_KEY,LOGIN_KEY,REQUEST_STATUS,DB_TOTAL_TIME,DB_BLOCKS,DB_CPU_TIME,REFERRER_URI,TIMESTAMP_DERIVED,USER_ID_DERIVED,CLIENT_IP,URI_ID_DERIVED,USER_TYPE',
+};
+const APEX_FIELD_SET = 'CALLOUT_TIME,CLIENT_IP,CPU_TIME,DB_TOTAL_TIME,ENTRY_POINT,EVENT_TYPE,EXEC_TIME,IS_LONG_RUNNING_REQUEST,LOGIN_KEY,NUMBER_SOQL_QUERIES,ORGANIZATION_ID,QUIDDITY,REQUEST_ID,RUN_TIME,SESSION_KEY,TIMESTAMP,TIMESTAMP_DERIVED,URI,URI_ID_DERIVED,USER_ID,USER_ID_DERIVED';
+
+describe('EventLogFile columns and values as the public captures show them', () => {
+  let emu: EmulatorHandle;
+  let conn: Connection;
+  const file = async (eventType: string): Promise<{ header: string[]; rows: Record<string, string>[] }> => {
+    const rec = (await conn.query<Elf>(`SELECT Id, LogFile FROM EventLogFile WHERE EventType = '${eventType}' AND Interval = 'Daily' LIMIT 1`)).records[0];
+    const lines = (await conn.request<string>(rec.LogFile)).trimEnd().split('\n');
+    const header = cells(lines[0]);
+    return { header, rows: lines.slice(1).map((l) => Object.fromEntries(cells(l).map((v, i) => [header[i], v]))) };
+  };
+  before(async () => {
+    emu = await startEmulator({ edition: 'EnterpriseEventMonitoring' });
+    ({ conn } = await adminOrg(emu));
+  });
+  after(async () => emu.close());
+
+  it('Login, Logout, LoginAs and URI have the captured columns in the captured order', async () => {
+    for (const [type, header] of Object.entries(CAPTURED_HEADERS)) assert.deepEqual((await file(type)).header, header.split(','), type);
+  });
+
+  it('ApexExecution has the captured field set', async () => {
+    assert.deepEqual([...(await file('ApexExecution')).header].sort(), APEX_FIELD_SET.split(','));
+  });
+
+  it('values have the captured shapes: TIMESTAMP, LOGIN_TYPE, CLIENT_IP, SESSION_LEVEL, keys, Ids', async () => {
+    const org15 = emu.state.orgId.slice(0, 15);
+    const login = (await file('Login')).rows;
+    for (const r of login) {
+      assert.match(r.TIMESTAMP, /^\d{14}\.\d{3}$/);
+      assert.equal(r.TIMESTAMP_DERIVED.slice(0, 19).replace(/[-T:]/g, ''), r.TIMESTAMP.slice(0, 14));
+      assert.equal(r.ORGANIZATION_ID, org15);
+      assert.match(r.USER_ID, /^005\w{12}$/);
+      assert.equal(r.USER_ID_DERIVED.slice(0, 15), r.USER_ID);
+      assert.match(r.LOGIN_KEY, /^[\w/+]{16}$/);
+      assert.equal(r.SESSION_KEY, '', 'a login has no session yet');
+      assert.match(r.REQUEST_ID, /^[\w-]{22}$/);
+      assert.match(r.CLIENT_IP, /^(Salesforce\.com IP|\d+\.\d+\.\d+\.\d+)$/);
+      assert.equal(r.API_VERSION, '9998.0');
+      if (r.URI === '/services/oauth2/token') assert.equal(r.LOGIN_TYPE, 'i');
+    }
+    assert.ok(login.some((r) => r.LOGIN_TYPE === 'i' && r.BROWSER_TYPE === 'Go-http-client/1.1'), 'token-endpoint logins as captured');
+    assert.ok(login.some((r) => r.CLIENT_IP === 'Salesforce.com IP'));
+    const logout = (await file('Logout')).rows;
+    assert.ok(logout.every((r) => ['1', '2'].includes(r.SESSION_LEVEL) && ['0', '1'].includes(r.USER_INITIATED_LOGOUT)));
+    assert.ok(logout.some((r) => r.SESSION_LEVEL === '1'));
+    const loginAs = (await file('LoginAs')).rows;
+    assert.ok(loginAs.every((r) => r.DELEGATED_USER_ID_DERIVED.length === 18 && r.DELEGATED_USER_ID_DERIVED.startsWith(r.DELEGATED_USER_ID)));
   });
 });
 

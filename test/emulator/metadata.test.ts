@@ -88,6 +88,49 @@ describe('Metadata API deploy and retrieve through SDR', () => {
     assert.match(zipXml, /<consumerSecret>[0-9A-F]{64}<\/consumerSecret>/);
   });
 
+  it('retrieves orgScopedExternalApp with the 15-character org Id; accepts 15 or 18 on redeploy, refuses another org\'s', async () => {
+    const read = async (): Promise<string> => {
+      const res = await retrieveInto(conn, tempDir(), [{ type: 'ExternalClientApplication', fullName: 'Bundle' }]);
+      return readFileSync(res.getFileResponses()[0].filePath!, 'utf8');
+    };
+    const org15 = emu.state.orgId.slice(0, 15);
+    assert.equal(/<orgScopedExternalApp>([^<]+)</.exec(await read())?.[1], `${org15}:Bundle`);
+    for (const id of [org15, emu.state.orgId]) {
+      const res = await deployProject(conn, writeEcaProject({ app: 'Bundle', certPem: keys.certPem, consumerKey: 'BUNDLEKEY', ecaExtraXml: `\n    <orgScopedExternalApp>${id}:Bundle</orgScopedExternalApp>` }));
+      assert.equal(res.response.status, 'Succeeded', failuresOf(res).join('\n'));
+      assert.match(await read(), new RegExp(`<orgScopedExternalApp>${org15}:Bundle</orgScopedExternalApp>`));
+    }
+    await expectFailure(
+      writeEcaProject({ app: 'Bundle', certPem: keys.certPem, consumerKey: 'BUNDLEKEY', ecaExtraXml: '\n    <orgScopedExternalApp>00Dbm000004ELiD:Bundle</orgScopedExternalApp>' }),
+      "The orgScopedExternalApp value 00Dbm000004ELiD:Bundle doesn't belong to this org."
+    );
+  });
+
+  it('certificateUnreadable and pkceAlwaysOn change only what is read back (retrieve and readMetadata)', async (t) => {
+    const cwd = process.cwd();
+    process.chdir(tempDir());
+    t.after(() => process.chdir(cwd));
+    const restore = emu.scenario.checkpoint();
+    t.after(restore);
+    const readBack = async (): Promise<{ xml: string; read: Record<string, unknown> }> => {
+      const res = await retrieveInto(conn, tempDir(), [{ type: 'ExtlClntAppGlobalOauthSettings', fullName: 'Bundle_glbloauth' }]);
+      const result = (await conn.metadata.read('ExtlClntAppGlobalOauthSettings' as never, ['Bundle_glbloauth'])) as unknown as Record<string, unknown> | Record<string, unknown>[];
+      const read = Array.isArray(result) ? result[0] : result;
+      return { xml: readFileSync(res.getFileResponses()[0].filePath!, 'utf8'), read };
+    };
+    const plain = await readBack();
+    assert.match(plain.xml, /<certificate>-----BEGIN CERTIFICATE-----/);
+    assert.match(plain.xml, /<isPkceRequired>false<\/isPkceRequired>/);
+    assert.equal(plain.read.isPkceRequired, 'false');
+    emu.scenario.setBehaviour({ certificateUnreadable: true, pkceAlwaysOn: true });
+    const odd = await readBack();
+    assert.doesNotMatch(odd.xml, /<certificate>/);
+    assert.equal(odd.read.certificate, undefined);
+    assert.match(odd.xml, /<isPkceRequired>true<\/isPkceRequired>/);
+    assert.equal(odd.read.isPkceRequired, 'true');
+    assert.equal(emu.scenario.appField('ExtlClntAppGlobalOauthSettings', 'Bundle_glbloauth', 'isPkceRequired'), 'false', 'the org still holds what was deployed');
+  });
+
   it('a missing retrieve member is a warning message, not a failure', async () => {
     const res = await retrieveInto(conn, tempDir(), [{ type: 'ExternalClientApplication', fullName: 'Nope' }]);
     assert.equal(res.response.status, 'Succeeded');
@@ -187,6 +230,19 @@ describe('Metadata API deploy and retrieve through SDR', () => {
     const psl = await conn.query<{ Id: string }>("SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'");
     assert.equal(ps.records[0].LicenseId, psl.records[0].Id);
     await expectFailure(writeProject({ 'permissionsets/Event_Monitoring_Access.permissionset-meta.xml': permissionSetXml('    <label>Event Monitoring Access</label>\n    <license>Salesforce</license>') }), "The license for this permission set can't be changed.");
+  });
+
+  it('rejectLicensedPermissionSetInPolicy: a policy pre-authorizing the PSL-licensed set fails, the profile alone deploys', async (t) => {
+    const restore = emu.scenario.checkpoint();
+    t.after(restore);
+    emu.scenario.setBehaviour({ rejectLicensedPermissionSetInPolicy: true });
+    const both = writeEcaProject({ app: 'Lic', certPem: keys.certPem, policy: { permissionSets: 'Event_Monitoring_Access', profiles: 'System Administrator' } });
+    await expectFailure(both, "INVALID_CROSS_REFERENCE_KEY: You can't assign this app to permission sets with the Salesforce API Integration license: Event_Monitoring_Access");
+    const profileOnly = await deployProject(conn, writeEcaProject({ app: 'Lic', certPem: keys.certPem, policy: { profiles: 'System Administrator' } }));
+    assert.equal(profileOnly.response.status, 'Succeeded', failuresOf(profileOnly).join('\n'));
+    emu.scenario.setBehaviour({ rejectLicensedPermissionSetInPolicy: false });
+    const again = await deployProject(conn, both);
+    assert.equal(again.response.status, 'Succeeded', 'without the option the same policy deploys');
   });
 
   it('rollbackOnError=true applies nothing when one component fails; false applies the rest', async () => {

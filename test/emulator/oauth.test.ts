@@ -98,14 +98,34 @@ describe('JWT bearer login', () => {
     assert.ok(blockedOrigins.every((o) => /salesforce\.com/.test(o)));
   });
 
-  it('accepts https://login.salesforce.com as audience and a seconds exp', async () => {
-    const r = await postToken(emu.url, signJwt(keys.privateKey, claims({ aud: 'https://login.salesforce.com' })));
+  it('accepts its own host (My Domain) as audience and a seconds exp', async () => {
+    const r = await postToken(emu.url, signJwt(keys.privateKey, claims()));
     assert.equal(r.status, 200);
     assert.equal(r.body.instance_url, emu.url);
     assert.equal(r.body.id, `${emu.url}/id/${emu.state.orgId}/${emu.state.adminUserId}`);
     assert.equal(r.body.token_type, 'Bearer');
     assert.equal(r.body.scope, 'api refresh_token');
     assert.match(r.body.access_token, /^00D/);
+  });
+
+  it('answers app_not_found for the login/test audience of an External Client App (since Spring \'26)', async () => {
+    for (const aud of ['https://login.salesforce.com', 'https://test.salesforce.com']) {
+      const r = await postToken(emu.url, signJwt(keys.privateKey, claims({ aud })));
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.body, { error: 'app_not_found', error_description: 'External client app is not installed in this org' }, aud);
+    }
+  });
+
+  it('with legacyLoginAudience accepts login.salesforce.com (production) as before', async () => {
+    emu.scenario.setBehaviour({ legacyLoginAudience: true });
+    try {
+      const ok = await postToken(emu.url, signJwt(keys.privateKey, claims({ aud: 'https://login.salesforce.com' })));
+      assert.equal(ok.status, 200);
+      const test = await postToken(emu.url, signJwt(keys.privateKey, claims({ aud: 'https://test.salesforce.com' })));
+      assert.deepEqual(test.body, { error: 'invalid_grant', error_description: 'audience is invalid' });
+    } finally {
+      emu.scenario.setBehaviour({ legacyLoginAudience: false });
+    }
   });
 
   const expectError = async (assertion: string, pair: readonly [string, string]): Promise<void> => {
@@ -117,14 +137,13 @@ describe('JWT bearer login', () => {
   it('unknown consumer key → invalid_client_id / client identifier invalid', async () => {
     await expectError(signJwt(keys.privateKey, claims({ iss: 'nope' })), ['invalid_client_id', 'client identifier invalid']);
   });
-  it('signature from another key → invalid_grant / invalid assertion', async () => {
-    await expectError(signJwt(other.privateKey, claims()), ['invalid_grant', 'invalid assertion']);
+  it('signature from another key → invalid_client / invalid client credentials (as recorded on ECAs)', async () => {
+    await expectError(signJwt(other.privateKey, claims()), ['invalid_client', 'invalid client credentials']);
   });
   it('garbage assertion → invalid_grant / invalid assertion', async () => {
     await expectError('abc.def', JWT_ERRORS.malformed);
   });
-  it('wrong audience → invalid_grant / audience is invalid (test.salesforce.com is for sandboxes)', async () => {
-    await expectError(signJwt(keys.privateKey, claims({ aud: 'https://test.salesforce.com' })), ['invalid_grant', 'audience is invalid']);
+  it('another audience → invalid_grant / audience is invalid', async () => {
     await expectError(signJwt(keys.privateKey, claims({ aud: 'https://evil.example.com' })), ['invalid_grant', 'audience is invalid']);
   });
   it('exp in the past → invalid_grant / expired authorization code', async () => {
@@ -134,12 +153,11 @@ describe('JWT bearer login', () => {
     await expectError(signJwt(keys.privateKey, claims({ sub: 'nobody@anzenna-emu.example' })), JWT_ERRORS.unknownUser);
   });
   it('inactive user → invalid_grant / inactive user', async () => {
-    const jane = emu.state.userByUsername('jane.doe@anzenna-emu.example')!;
-    jane.IsActive = false;
+    emu.scenario.setUserActive('jane.doe@anzenna-emu.example', false);
     try {
       await expectError(signJwt(keys.privateKey, claims({ sub: 'jane.doe@anzenna-emu.example' })), ['invalid_grant', 'inactive user']);
     } finally {
-      jane.IsActive = true;
+      emu.scenario.setUserActive('jane.doe@anzenna-emu.example', true);
     }
   });
   it('AdminApprovedPreAuthorized without the profile or permission set → invalid_app_access', async () => {
@@ -230,17 +248,44 @@ describe('JWT policies, app state and propagation', () => {
     assert.equal(r.status, 200);
   });
 
-  it('a sandbox accepts test.salesforce.com and refuses login.salesforce.com', async () => {
+  it('an app without the refresh_token scope → invalid_request (recorded on ECAs)', async () => {
+    const { conn } = await adminOrg(emu);
+    const res = await deployProject(conn, writeEcaProject({ app: 'NoRefresh', certPem: keys.certPem, consumerKey: 'NOREFRESHKEY', scopes: 'Api' }));
+    assert.equal(res.response.status, 'Succeeded', failuresOf(res).join('\n'));
+    const r = await postToken(emu.url, signJwt(keys.privateKey, claims('NOREFRESHKEY', emu.adminUsername)));
+    assert.deepEqual(r.body, { error: 'invalid_request', error_description: 'refresh_token scope is required and the connected app should be installed and preauthorized.' });
+    emu.scenario.setAppField('ExtlClntAppOauthSettings', 'NoRefresh_oauth', 'commaSeparatedOauthScopes', 'Api, OfflineAccess');
+    const ok = await postToken(emu.url, signJwt(keys.privateKey, claims('NOREFRESHKEY', emu.adminUsername)));
+    assert.equal(ok.status, 200, 'offline_access is the same scope');
+  });
+
+  it('a sandbox: My Domain works, test.salesforce.com is app_not_found (legacy: accepted), login.salesforce.com refused', async () => {
     const sb = await startEmulator({ edition: 'Sandbox' });
     try {
       const { conn } = await adminOrg(sb);
       await deployProject(conn, writeEcaProject({ app: 'Sb', certPem: keys.certPem, consumerKey: 'SBKEY' }));
+      assert.equal((await postToken(sb.url, signJwt(keys.privateKey, claims('SBKEY', sb.adminUsername, sb.url)))).status, 200);
+      const missing = await postToken(sb.url, signJwt(keys.privateKey, claims('SBKEY', sb.adminUsername, 'https://test.salesforce.com')));
+      assert.equal(missing.body.error, 'app_not_found');
+      sb.scenario.setBehaviour({ legacyLoginAudience: true });
       const ok = await postToken(sb.url, signJwt(keys.privateKey, claims('SBKEY', sb.adminUsername, 'https://test.salesforce.com')));
       assert.equal(ok.status, 200);
       const bad = await postToken(sb.url, signJwt(keys.privateKey, claims('SBKEY', sb.adminUsername, 'https://login.salesforce.com')));
       assert.deepEqual(bad.body, { error: 'invalid_grant', error_description: 'audience is invalid' });
     } finally {
       await sb.close();
+    }
+  });
+
+  it('legacyLoginAudience is also an emulator option', async () => {
+    const legacy = await startEmulator({ edition: 'Developer', legacyLoginAudience: true });
+    try {
+      const { conn } = await adminOrg(legacy);
+      await deployProject(conn, writeEcaProject({ app: 'Old', certPem: keys.certPem, consumerKey: 'OLDKEY' }));
+      const ok = await postToken(legacy.url, signJwt(keys.privateKey, claims('OLDKEY', legacy.adminUsername, 'https://login.salesforce.com')));
+      assert.equal(ok.status, 200);
+    } finally {
+      await legacy.close();
     }
   });
 });

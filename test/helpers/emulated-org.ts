@@ -26,19 +26,7 @@ export async function emulatedOrg(options: EmulatorOptions = {}): Promise<Emulat
     home,
     cwd,
     run: (args, env) => runCli(args, { home, cwd, env }),
-    snapshot: () =>
-      JSON.stringify(
-        {
-          tables: [...emu.state.tables.entries()].map(([name, rows]) => [name, rows]),
-          metadata: [...emu.state.metadata.entries()].filter(([, byName]) => byName.size > 0).map(([type, byName]) => [
-            type,
-            [...byName.values()].map((c) => ({ fullName: c.fullName, data: c.data, lastModifiedAt: c.lastModifiedAt })),
-          ]),
-          settings: emu.state.settings,
-        },
-        null,
-        1
-      ),
+    snapshot: () => emu.scenario.snapshot(),
     close: () => emu.close(),
   };
 }

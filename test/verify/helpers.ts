@@ -46,35 +46,55 @@ export function expectCheck(run: VerifyRun, id: string, status: CheckResult['sta
 
 /** Saves the org's records, metadata and settings; the returned function puts them back (and clears faults). */
 export function checkpoint(emu: EmulatorHandle): () => void {
-  const tables = structuredClone([...emu.state.tables.entries()]);
-  const metadata = structuredClone([...emu.state.metadata.entries()].map(([type, byName]) => [type, [...byName.entries()]] as const));
-  const settings = structuredClone(emu.state.settings);
-  return () => {
-    emu.faults.clear();
-    for (const [name, rows] of structuredClone(tables)) emu.state.tables.set(name, rows);
-    for (const [type, entries] of structuredClone(metadata)) emu.state.metadata.set(type, new Map(entries));
-    for (const key of Object.keys(emu.state.settings)) delete emu.state.settings[key];
-    Object.assign(emu.state.settings, structuredClone(settings));
-  };
+  return emu.scenario.checkpoint();
 }
 
-/** The data of one deployed component (type, fullName), for changing it in place. */
+/**
+ * The fields of one deployed component (type, fullName) as a live view: reading gives the org's value, and
+ * setting or deleting a field changes the org through the emulator's scenario API (`scenario.setAppField`).
+ */
 export function componentData(emu: EmulatorHandle, type: string, fullName: string): Record<string, unknown> {
-  const c = emu.state.component(type, fullName);
-  assert.ok(c, `${type} ${fullName} is deployed`);
-  return c.data;
+  const { scenario } = emu;
+  assert.doesNotThrow(() => scenario.appFields(type, fullName), `${type} ${fullName} is deployed`);
+  return new Proxy<Record<string, unknown>>({}, {
+    get: (_t, field) => (typeof field === 'string' ? scenario.appField(type, fullName, field) : undefined),
+    set: (_t, field, value) => {
+      scenario.setAppField(type, fullName, String(field), value);
+      return true;
+    },
+    deleteProperty: (_t, field) => {
+      scenario.setAppField(type, fullName, String(field), undefined);
+      return true;
+    },
+    has: (_t, field) => scenario.appFields(type, fullName).includes(String(field)),
+    ownKeys: () => scenario.appFields(type, fullName),
+    getOwnPropertyDescriptor: (_t, field) =>
+      scenario.appFields(type, fullName).includes(String(field)) ? { enumerable: true, configurable: true, writable: true, value: scenario.appField(type, fullName, String(field)) } : undefined,
+  });
 }
 
+/**
+ * The integration user as a live view: reading gives the org's value, and setting a field changes the user
+ * through the scenario API (`scenario.setUserField`), as an admin editing the user would.
+ */
 export function integrationUser(emu: EmulatorHandle): SRecord {
-  const user = emu.state.userByUsername(INTEGRATION_USER);
-  assert.ok(user, 'the integration user exists');
-  return user;
+  const { scenario } = emu;
+  assert.ok(emu.state.userByUsername(INTEGRATION_USER), 'the integration user exists');
+  return new Proxy({} as SRecord, {
+    get: (_t, field) => (typeof field === 'string' ? scenario.userField(INTEGRATION_USER, field) : undefined),
+    set: (_t, field, value) => {
+      scenario.setUserField(INTEGRATION_USER, String(field), value);
+      return true;
+    },
+  });
 }
 
-/** A permission set granting `permissions`, assigned to the user. */
+/** A permission set granting `permissions`, assigned to the user (by Id). */
 export function assignPermissionSet(emu: EmulatorHandle, userId: string, name: string, permissions: string[]): void {
-  const ps = emu.state.insert('PermissionSet', { Name: name, Label: name, IsOwnedByProfile: false, IsCustom: true, NamespacePrefix: null, ...emu.state.permissionFields(permissions) }, '0PS');
-  emu.state.insert('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: ps.Id }, '0Pa');
+  const username = String(emu.state.byId('User', userId)?.Username ?? '');
+  assert.ok(username, `user ${userId} exists`);
+  emu.scenario.createPermissionSet({ name, permissions });
+  emu.scenario.assignPermissionSet(username, name);
 }
 
 /** A self-signed certificate (of a new key) valid from `start` for `days`. */

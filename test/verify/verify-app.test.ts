@@ -143,7 +143,7 @@ describe('sf anzenna verify checks the certificate and the consumer key', () => 
       assert.equal(run.code, 1);
       expectCheck(run, 'certificate.valid', 'pass');
       expectCheck(run, 'certificate.expiry', 'fail', /expired on/, /cert\.pem/);
-      expectCheck(run, 'certificate.matchesKey', 'fail', /does not belong to the deployed certificate.*invalid assertion/, /--private-key-file/);
+      expectCheck(run, 'certificate.matchesKey', 'fail', /does not belong to the deployed certificate.*(invalid assertion|invalid client credentials)/, /--private-key-file/);
       expectCheck(run, 'certificate.matchesFile', 'fail', /is not the deployed certificate/, /--certificate-file .*anzenna\.crt/);
       expectCheck(run, 'consumerKey.matches', 'fail', /whitespace or a line break.*without it, it is the org's key/, /Consumer Key and Secret/);
       expectCheck(run, 'live.jwt', 'fail', /signature does not verify/, /private key generated together with the deployed certificate/);

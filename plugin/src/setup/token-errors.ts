@@ -71,8 +71,9 @@ const RULES: Rule[] = [
   },
   {
     kind: 'bad-signature',
-    error: /^invalid_grant$/i,
-    description: /invalid assertion|signature/i,
+    // External Client Apps answer a signature that does not match the certificate with invalid_client / invalid client credentials.
+    error: /^(invalid_grant|invalid_client)$/i,
+    description: /invalid assertion|signature|invalid client credentials/i,
     explanation: {
       tryNextPair: false,
       retryLater: false,
