@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MD_NS, OAUTH_SCOPES, SETTINGS_ELEMENTS, type ElementSpec, type TypeSpec } from './metadata-types.js';
+import { MD_NS, OAUTH_SCOPES, SETTINGS_ELEMENTS, SETTINGS_REQUIRED, type ElementSpec, type TypeSpec } from './metadata-types.js';
 import type { OrgBehaviour } from './behaviour.js';
 import { to15 } from './ids.js';
 import type { MetadataComponent, OrgState } from './org-state.js';
@@ -111,7 +111,8 @@ export function parseAndCheck(comp: DeployComponent, apiVersion: number): void {
   comp.data = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const elements = comp.type.name === 'Settings' ? SETTINGS_ELEMENTS[comp.fullName] : comp.type.elements;
   if (!elements) return;
-  checkObject(comp, xml, comp.data, elements, comp.type.name === 'Settings' ? expected : comp.type.name, comp.type.required ?? [], apiVersion);
+  const required = comp.type.name === 'Settings' ? SETTINGS_REQUIRED[comp.fullName] ?? [] : comp.type.required ?? [];
+  checkObject(comp, xml, comp.data, elements, comp.type.name === 'Settings' ? expected : comp.type.name, required, apiVersion);
 }
 
 function checkObject(comp: DeployComponent, xml: string, obj: Record<string, unknown>, elements: Record<string, ElementSpec>, typeName: string, required: readonly string[], apiVersion: number): void {

@@ -165,7 +165,7 @@ describe('sObject create and update (integration user setup)', () => {
     const psl = (await conn.query<{ Id: string }>("SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'")).records[0];
     const pslId = emu.state.findBy('PermissionSetLicense', 'DeveloperName', 'SalesforceAPIIntegrationPsl')!.Id;
     assert.equal(psl.Id, pslId);
-    const ps = emu.state.insert('PermissionSet', { Name: 'Event_Monitoring_Access', Label: 'Event Monitoring Access', IsOwnedByProfile: false, IsCustom: true, ProfileId: null, LicenseId: pslId, Type: 'Regular', HasActivationRequired: false, Description: null, NamespacePrefix: null, ...emu.state.permissionFields(['ApiEnabled', 'ViewEventLogFiles']) }, '0PS');
+    const ps = { Id: emu.scenario.createPermissionSet({ name: 'Event_Monitoring_Access', label: 'Event Monitoring Access', licence: 'Salesforce API Integration', permissions: ['ApiEnabled', 'ViewEventLogFiles'] }) };
     // rule: the PSL must be assigned before a permission set that needs it
     await rejectsWith(
       conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ps.Id }),
@@ -185,7 +185,7 @@ describe('sObject create and update (integration user setup)', () => {
 
   it('a permission the user licence does not allow blocks the assignment', async () => {
     const user = await conn.sobject('User').create(base());
-    const ps = emu.state.insert('PermissionSet', { Name: 'Too_Much', Label: 'Too Much', IsOwnedByProfile: false, IsCustom: true, ProfileId: null, LicenseId: null, Type: 'Regular', HasActivationRequired: false, Description: null, NamespacePrefix: null, ...emu.state.permissionFields(['ModifyAllData']) }, '0PS');
+    const ps = { Id: emu.scenario.createPermissionSet({ name: 'Too_Much', label: 'Too Much', permissions: ['ModifyAllData'] }) };
     const username = String(emu.state.byId('User', user.id!)!.Username);
     await rejectsWith(conn.sobject('PermissionSetAssignment').create({ AssigneeId: user.id!, PermissionSetId: ps.Id }), 'FIELD_INTEGRITY_EXCEPTION', DML_ERRORS.permissionNotAllowed('Too Much', username, 'Modify All Data'));
   });

@@ -1,217 +1,72 @@
 /**
- * Test-side field and enum tables for the metadata types the project uses, transcribed from
- * ../shared/reference/salesforce-metadata-and-auth.md (MDAPI-DOC 67.0 + SFTYPES), kept
- * independent of the plugin code on purpose. validateMetadata() parses a file with
- * fast-xml-parser and reports unknown elements, bad values, repeats, missing required fields
- * and fields newer than the project's API version.
+ * Test-side validation of metadata files against the project's single table of metadata fields, which lives
+ * in the emulator package (`emulator/src/metadata-types.ts`: Metadata API Developer Guide 67.0 and Salesforce's
+ * type definitions) and is independent of the plugin code on purpose. TYPE_SPECS is derived from it here.
+ * validateMetadata() parses a file with fast-xml-parser and reports unknown elements, bad values, repeats,
+ * missing required fields, deprecated fields and fields newer than the project's API version.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { metadataTypes } from '../../emulator/src/index.js';
 
+type Notes = { required?: boolean; repeat?: boolean; minApi?: number; deprecated?: string };
 export type FieldSpec =
-  | { kind: 'string' | 'boolean' | 'int'; required?: boolean; repeat?: boolean; minApi?: number; deprecated?: string }
-  | { kind: 'enum'; values: readonly string[]; required?: boolean; repeat?: boolean; minApi?: number; deprecated?: string }
-  | { kind: 'complex'; fields: Record<string, FieldSpec>; required?: boolean; repeat?: boolean; minApi?: number; deprecated?: string };
+  | ({ kind: 'string' | 'boolean' | 'int' | 'any' } & Notes)
+  | ({ kind: 'enum'; values: readonly string[] } & Notes)
+  | ({ kind: 'complex'; fields: Record<string, FieldSpec> } & Notes);
 
 export type TypeSpec = { root: string; fields: Record<string, FieldSpec> };
 
-const s = { kind: 'string' } as const;
-const b = { kind: 'boolean' } as const;
-const int = { kind: 'int' } as const;
-const since = <T extends FieldSpec>(spec: T, minApi: number): T => ({ ...spec, minApi });
+/** Allowed tokens of commaSeparatedOauthScopes. */
+export const OAUTH_SCOPE_TOKENS = metadataTypes.OAUTH_SCOPES;
 
-/** §1.4: allowed tokens of commaSeparatedOauthScopes. */
-export const OAUTH_SCOPE_TOKENS = [
-  'Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OpenID', 'Profile', 'Email', 'Address', 'Phone',
-  'OfflineAccess', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content', 'CDPIngest', 'CDPProfile', 'CDPQuery',
-  'Chatbot', 'CDPSegment', 'CDPIdentityResolution', 'CDPCalculatedInsight', 'SFApiPlatform', 'Interaction', 'EinsteinGPT',
-  'PwdlessLogin', 'ForgotPassword', 'UserRegistration', 'MCP', 'SCRT',
-] as const;
+export const IP_RELAXATION_VALUES = metadataTypes.IP_RELAXATION_VALUES;
 
-export const IP_RELAXATION_VALUES = ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'] as const;
+type ElementSpec = metadataTypes.ElementSpec;
 
-const keyFormula = { kind: 'complex', repeat: true, fields: { formula: s, key: s } } as const;
+/** One emulator element spec as a file-validator field spec. */
+function fieldSpec(e: ElementSpec, required: boolean): FieldSpec {
+  const notes: Notes = {
+    ...(required ? { required } : {}),
+    ...(e.repeat ? { repeat: true } : {}),
+    ...(e.minApi !== undefined ? { minApi: e.minApi } : {}),
+    ...(e.deprecated !== undefined ? { deprecated: e.deprecated } : {}),
+  };
+  switch (e.kind) {
+    case 'enum':
+      return { kind: 'enum', values: e.values, ...notes };
+    case 'complex':
+      return { kind: 'complex', fields: fieldSpecs(e.children, e.required ?? []), ...notes };
+    case 'versioned':
+      return { ...fieldSpec(e.spec, required), ...notes, deprecated: e.deprecated ?? `only accepted for API ${e.min}.0-${e.max}.0` };
+    case 'string':
+      return e.allowed ? { kind: 'enum', values: e.allowed, ...notes } : { kind: 'string', ...notes };
+    default:
+      return { kind: e.kind, ...notes };
+  }
+}
 
+function fieldSpecs(elements: Record<string, ElementSpec>, required: readonly string[]): Record<string, FieldSpec> {
+  const out: Record<string, FieldSpec> = {};
+  for (const [name, e] of Object.entries(elements)) if (name !== 'fullName') out[name] = fieldSpec(e, required.includes(name));
+  return out;
+}
+
+const FILE_TYPES = ['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies', 'Profile', 'PermissionSet'];
+
+/** The file tables by type (settings by their root element, e.g. EventSettings). */
 export const TYPE_SPECS: Record<string, TypeSpec> = {
-  // §1.2
-  ExternalClientApplication: {
-    root: 'ExternalClientApplication',
-    fields: {
-      contactEmail: s,
-      contactPhone: s,
-      description: s,
-      distributionState: { kind: 'enum', values: ['Local', 'Packaged', 'Managed', 'AutoInstalled'] },
-      iconUrl: s,
-      infoUrl: s,
-      isProtected: b,
-      label: s,
-      logoUrl: s,
-      managedType: { kind: 'enum', values: ['Local', 'Global'] },
-      orgScopedExternalApp: s,
-    },
-  },
-  // §1.3
-  ExtlClntAppGlobalOauthSettings: {
-    root: 'ExtlClntAppGlobalOauthSettings',
-    fields: {
-      callbackUrl: s,
-      certificate: since(s, 60),
-      consumerKey: s,
-      consumerSecret: s,
-      externalClientApplication: { kind: 'string', required: true },
-      idTokenConfig: {
-        kind: 'complex',
-        fields: {
-          idTokenAudience: s,
-          idTokenIncludeAttributes: b,
-          idTokenIncludeCustomPermissions: b,
-          idTokenIncludeStandardClaims: b,
-          idTokenValidityInMinutes: int,
-        },
-      },
-      isClientCredentialsFlowEnabled: since(b, 60),
-      isCodeCredFlowEnabled: since(b, 61),
-      isCodeCredPostOnly: since(b, 61),
-      isConsumerSecretOptional: b,
-      isDeviceFlowEnabled: since(b, 60),
-      isDPopEnabled: since(b, 65),
-      isEnforceRefreshTokenTTL: since(b, 65),
-      isIntrospectAllTokens: b,
-      isMtlsEnabled: since(b, 65),
-      isNamedUserJwtEnabled: { ...since(b, 61), deprecated: 'only accepted for API 61.0-63.0' },
-      isPkceRequired: b,
-      isRefreshTokenRotationEnabled: since(b, 60),
-      isSecretRequiredForRefreshToken: b,
-      isSecretRequiredForTokenExchange: since(b, 60),
-      isTokenExchangeEnabled: since(b, 60),
-      label: s,
-      shouldRotateConsumerKey: b,
-      shouldRotateConsumerSecret: b,
-    },
-  },
-  // §1.4
-  ExtlClntAppOauthSettings: {
-    root: 'ExtlClntAppOauthSettings',
-    fields: {
-      areAttributesIncludedInAssetToken: since(b, 61),
-      areCustomPermsIncludedInAssetToken: since(b, 61),
-      assetTokenAudiences: since(s, 61),
-      assetTokenSigningCertificate: since(s, 61),
-      assetTokenValidity: since(int, 61),
-      clientAssertionCertificate: s,
-      commaSeparatedCustomScopes: s,
-      commaSeparatedOauthScopes: s,
-      customAttributes: keyFormula,
-      externalClientApplication: { kind: 'string', required: true },
-      isFirstPartyAppEnabled: b,
-      label: s,
-      oauthLink: s,
-      singleLogoutUrl: s,
-      trustedIpRanges: { kind: 'complex', repeat: true, fields: { description: s, startIpAddress: { kind: 'string', required: true }, endIpAddress: { kind: 'string', required: true } } },
-    },
-  },
-  // §1.5
-  ExtlClntAppOauthConfigurablePolicies: {
-    root: 'ExtlClntAppOauthConfigurablePolicies',
-    fields: {
-      apexHandler: since(s, 61),
-      clientCredentialsFlowUser: since(s, 60),
-      commaSeparatedCustomScopes: since(s, 61),
-      commaSeparatedPermissionSet: s,
-      commaSeparatedProfile: s,
-      customAttributes: keyFormula,
-      executeHandlerAs: since(s, 61),
-      externalClientApplication: { kind: 'string', required: true },
-      guestJwtSessionTimeoutType: { kind: 'enum', values: ['UserSession', 'Custom'], minApi: 65 },
-      guestJwtTimeout: since(int, 61),
-      ipRelaxationPolicyType: { kind: 'enum', values: IP_RELAXATION_VALUES },
-      isClientCredentialsFlowEnabled: since(b, 60),
-      isGuestCodeCredFlowEnabled: since(b, 61),
-      isNamedUserJwtEnabled: { kind: 'boolean', deprecated: 'only accepted for API 61.0-63.0' },
-      isTokenExchangeFlowEnabled: since(b, 60),
-      label: s,
-      namedUserJwtSessionTimeoutType: { kind: 'enum', values: ['UserSession', 'Custom'], minApi: 65 },
-      namedUserJwtTimeout: since(int, 61),
-      permittedUsersPolicyType: { kind: 'enum', values: ['AllSelfAuthorized', 'AdminApprovedPreAuthorized'] },
-      policyAction: { kind: 'enum', values: ['Block', 'RaiseSessionLevel', 'StepUpMFA'] },
-      refreshTokenPolicyType: { kind: 'enum', values: ['Infinite', 'SpecificLifetime', 'SpecificInactivity', 'Zero'] },
-      refreshTokenValidityPeriod: int,
-      refreshTokenValidityUnit: { kind: 'enum', values: ['Days', 'Hours', 'Months'] },
-      requiredSessionLevel: { kind: 'enum', values: ['LOW', 'STANDARD', 'HIGH_ASSURANCE'] },
-      sessionTimeoutInMinutes: int,
-      singleLogoutUrl: s,
-      startUrl: s,
-    },
-  },
-  // §1.6
-  ExtlClntAppConfigurablePolicies: {
-    root: 'ExtlClntAppConfigurablePolicies',
-    fields: {
-      externalClientApplication: { kind: 'string', required: true },
-      isAttestPluginEnabled: since(b, 65),
-      isCanvasPluginEnabled: since(b, 66),
-      isEnabled: { kind: 'boolean', required: true },
-      isMobilePluginEnabled: since(b, 63),
-      isNotificationPluginEnabled: since(b, 63),
-      isOauthPluginEnabled: since(b, 60),
-      isPushPluginEnabled: since(b, 63),
-      isSamlPluginEnabled: since(b, 63),
-      label: s,
-      startPage: { kind: 'enum', values: ['None', 'Custom', 'OAuth', 'SAML'], minApi: 63 },
-      startUrl: since(s, 63),
-    },
-  },
-  // §4.2 (the subset the reference documents)
-  Profile: {
-    root: 'Profile',
-    fields: {
-      custom: b,
-      description: s,
-      userLicense: s,
-      userPermissions: { kind: 'complex', repeat: true, fields: { enabled: { kind: 'boolean', required: true }, name: { kind: 'string', required: true } } },
-    },
-  },
-  // §4.4
-  PermissionSet: {
-    root: 'PermissionSet',
-    fields: {
-      description: s,
-      hasActivationRequired: b,
-      label: { kind: 'string', required: true },
-      license: since(s, 38),
-      userPermissions: { kind: 'complex', repeat: true, fields: { enabled: { kind: 'boolean', required: true }, name: { kind: 'string', required: true } } },
-    },
-  },
-  // §5.1
-  EventSettings: {
-    root: 'EventSettings',
-    fields: {
-      bypassMeteringBlock: b,
-      enableApexLimitEvents: b,
-      enableDeleteMonitoringData: b,
-      enableDynamicStreamingChannel: b,
-      enableEventLogGeneration: b,
-      enableEventLogWaveIntegration: b,
-      enableLightningLoggerEvents: b,
-      enableLoginForensics: { kind: 'boolean', deprecated: 'API 47-49 only' },
-      enablePlatformTracing: b,
-      enableStreamingApi: b,
-      enableTerminateOldestSession: { kind: 'boolean', deprecated: 'API 47-49 only' },
-      enableTransactionSecurityPolicies: b,
-      eventLogRetentionDuration: int,
-    },
-  },
-  // §5.2
-  RealTimeEventSettings: {
-    root: 'RealTimeEventSettings',
-    fields: {
-      realTimeEvents: {
-        kind: 'complex',
-        repeat: true,
-        required: true,
-        fields: { entityName: { kind: 'string', required: true }, isEnabled: { kind: 'boolean', required: true } },
-      },
-    },
-  },
+  ...Object.fromEntries(
+    FILE_TYPES.map((name) => {
+      const t = metadataTypes.typeByName(name)!;
+      return [name, { root: t.root(name), fields: fieldSpecs(t.elements ?? {}, t.required ?? []) }];
+    })
+  ),
+  ...Object.fromEntries(
+    Object.entries(metadataTypes.SETTINGS_ELEMENTS).map(([name, elements]) => [
+      `${name}Settings`,
+      { root: `${name}Settings`, fields: fieldSpecs(elements, metadataTypes.SETTINGS_REQUIRED[name] ?? []) },
+    ])
+  ),
 };
 
 const NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
@@ -271,6 +126,7 @@ function checkFields(node: Node, fields: Record<string, FieldSpec>, path: string
     if (spec.deprecated !== undefined) problems.push(`${path}: <${name}> is deprecated (${spec.deprecated})`);
     for (const occurrence of occurrences) {
       const here = `${path}/${name}`;
+      if (spec.kind === 'any') continue;
       if (spec.kind === 'complex') {
         if (typeof occurrence !== 'object' || occurrence === null) {
           problems.push(`${here}: expected child elements`);
