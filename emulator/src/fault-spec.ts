@@ -6,7 +6,7 @@ import type { Faults } from './faults.js';
 
 /** Operation names as they appear in the request log (`RequestLogEntry.operation`). */
 export const OPERATIONS = [
-  'token', 'query', 'queryAll', 'queryMore', 'create', 'update', 'delete', 'retrieve', 'describe', 'logFile', 'oauthApps', 'rest',
+  'token', 'query', 'queryAll', 'queryMore', 'create', 'update', 'delete', 'retrieve', 'describe', 'logFile', 'oauthApps', 'revokeTokens', 'rest',
   'deploy', 'checkDeployStatus', 'cancelDeploy', 'checkRetrieveStatus', 'listMetadata', 'readMetadata',
 ] as const;
 

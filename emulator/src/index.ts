@@ -74,7 +74,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     logs: server.logs,
     requestLog: server.requestLog,
     faults: server.faults,
-    adminUsername: server.state.adminUsername,
+    get adminUsername() {
+      return server.state.adminUsername;
+    },
     writeAdminAuth: (home, alias, username) => writeAuthFile({ state: server.state, url }, home, alias, username),
     expireSessions: () => scenario.expireSessions(),
     approveApp: (username, ecaName) => scenario.approveApp(username, ecaName),

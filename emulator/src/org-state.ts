@@ -23,6 +23,8 @@ export interface MetadataComponent {
 
 export interface Session {
   token: string;
+  /** The token's identifier in the OAuth usage resources (its revocation URL ends with it). */
+  id: string;
   userId: string;
   createdAt: number;
   expiresAt: number;
@@ -70,6 +72,10 @@ export class OrgState {
   /** Refresh tokens (as `sf org login web` leaves in an auth file) → user Id. */
   public readonly refreshTokens = new Map<string, string>();
   public adminRefreshToken = '';
+  /** The address token requests appear to come from (default: the connection's own, 127.0.0.1). */
+  public sourceIpOverride: string | undefined;
+  /** Consumer keys of apps a sandbox refresh removed: the token endpoint answers app_not_found for them. */
+  public readonly removedConsumerKeys = new Set<string>();
   /** Org-wide API access switch. */
   public apiEnabled: boolean;
   public apiRequestCount = 0;
@@ -84,7 +90,7 @@ export class OrgState {
     this.takenUsernames = new Set((options.takenUsernames ?? ['admin@example.com', 'integration@example.com']).map((u) => u.toLowerCase()));
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 2 * 3600_000;
     this.apiEnabled = this.editionInfo.apiEnabled;
-    for (const name of ['Organization', 'User', 'Profile', 'UserLicense', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetLicense', 'PermissionSetLicenseAssign', 'EventLogFile']) {
+    for (const name of ['Organization', 'User', 'Profile', 'UserLicense', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetLicense', 'PermissionSetLicenseAssign', 'EventLogFile', 'LoginHistory']) {
       this.tables.set(name, []);
     }
     this.seed(options.orgName ?? 'Anzenna Emulated Org');
@@ -305,7 +311,7 @@ export class OrgState {
   public createSession(userId: string, app?: string): Session {
     const token = `${this.orgId15}!AQ${randomBase62(4)}.${randomBytes(40).toString('base64url').replace(/-/g, '_')}`.slice(0, 112);
     const now = Date.now();
-    const session: Session = { token, userId, createdAt: now, expiresAt: now + this.sessionTimeoutMs, app, lastUsedAt: now, useCount: 0 };
+    const session: Session = { token, id: this.ids.next('0Tk'), userId, createdAt: now, expiresAt: now + this.sessionTimeoutMs, app, lastUsedAt: now, useCount: 0 };
     this.sessions.set(token, session);
     return session;
   }

@@ -37,7 +37,7 @@ function guessOperation(method: string, rest: string): string {
   if (sub === '/queryAll') return 'queryAll';
   if (sub.endsWith('/LogFile')) return 'logFile';
   if (sub.endsWith('/describe')) return 'describe';
-  if (sub.startsWith('/apps/oauth')) return 'oauthApps';
+  if (sub.startsWith('/apps/oauth')) return /\/tokens(\/|$)/.test(sub) && method === 'DELETE' ? 'revokeTokens' : 'oauthApps';
   if (sub.startsWith('/sobjects')) return method === 'POST' ? 'create' : method === 'PATCH' ? 'update' : method === 'DELETE' ? 'delete' : 'retrieve';
   return 'rest';
 }
@@ -167,6 +167,10 @@ export class RestApi {
     }
     if ((m = /^\/sobjects\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(sub))) {
       await this.sobjects(req, res, session, version, tooling, decodeURIComponent(m[1]), m[2] ? decodeURIComponent(m[2]) : undefined, m[3]);
+      return;
+    }
+    if ((m = /^\/apps\/oauth\/usage\/(?:tokens\/([^/]+)|([^/]+)\/(?:([^/]+)\/)?tokens)$/.exec(sub))) {
+      this.oauthTokens(res, method, version, { token: m[1], app: m[2], user: m[3] });
       return;
     }
     if (method === 'GET' && (m = /^\/apps\/oauth\/(usage|credentials)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(sub))) {
@@ -463,6 +467,35 @@ export class RestApi {
         lastUsedDate: new Date(lastUsed).toISOString(),
       };
     });
+  }
+
+  /**
+   * Token revocation through the OAuth usage resources (Connect REST API 59.0+): DELETE
+   * `/apps/oauth/usage/tokens/<token>`, GET/DELETE `/apps/oauth/usage/<app>/<user>/tokens`, DELETE
+   * `/apps/oauth/usage/<app>/tokens` (204). The guide speaks of refresh tokens; the JWT bearer flow issues only
+   * access tokens, which we list and revoke here the same way (UNVERIFIED). UNVERIFIED: the GET body's shape.
+   */
+  private oauthTokens(res: ServerResponse, method: string, version: string, target: { token?: string; app?: string; user?: string }): void {
+    const { state } = this.ctx;
+    const eca = target.app ? [...state.components('ExternalClientApplication').values()].find((c) => sameId(c.id, target.app) || c.fullName.toLowerCase() === target.app!.toLowerCase()) : undefined;
+    if (target.app && !eca) throw new ApiError(404, 'NOT_FOUND', REST_ERRORS.notFound);
+    const matching = [...state.sessions.values()].filter((s) =>
+      target.token ? sameId(s.id, target.token) : !!s.app && s.app.toLowerCase() === eca!.fullName.toLowerCase() && (!target.user || sameId(s.userId, target.user))
+    );
+    if (method === 'GET' && target.user) {
+      sendJson(res, 200, {
+        tokens: matching.map((s) => ({
+          identifier: s.id, appName: eca!.fullName, userId: s.userId, createdDate: new Date(s.createdAt).toISOString(),
+          lastUsedDate: new Date(s.lastUsedAt ?? s.createdAt).toISOString(), useCount: s.useCount ?? 0,
+          revocationUrl: `/services/data/v${version}/apps/oauth/usage/tokens/${s.id}`,
+        })),
+      });
+      return;
+    }
+    if (method !== 'DELETE') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are DELETE`);
+    if (target.token && matching.length === 0) throw new ApiError(404, 'NOT_FOUND', REST_ERRORS.notFound);
+    for (const s of matching) state.sessions.delete(s.token);
+    sendNoContent(res);
   }
 
   private oauthApps(res: ServerResponse, url: URL, version: string, kind: string, app?: string, consumer?: string): void {

@@ -203,6 +203,47 @@ export class Scenario {
     this.state.approvals.add(`${this.user(username).Id}|${ecaName.toLowerCase()}`);
   }
 
+  /** Turns an app on or off (its `ExtlClntAppConfigurablePolicies.isEnabled`, Setup's "Enable app"). */
+  public setAppEnabled(ecaName: string, enabled: boolean): void {
+    const plugin = must(this.state.satellitesOf('ExtlClntAppConfigurablePolicies', ecaName)[0], `policies of app ${ecaName}`);
+    this.setAppField('ExtlClntAppConfigurablePolicies', plugin.fullName, 'isEnabled', String(enabled));
+  }
+
+  /** A profile's login IP ranges (Setup > Profiles > Login IP Ranges); `[]` removes them. */
+  public setProfileLoginIpRanges(profileName: string, ranges: { start: string; end: string; description?: string }[]): void {
+    const profile = must(this.state.profileByName(profileName), `profile ${profileName}`);
+    const c = must([...this.state.components('Profile').values()].find((x) => x.id === profile.Id), `profile component ${profileName}`);
+    if (ranges.length === 0) delete c.data.loginIpRanges;
+    else c.data.loginIpRanges = ranges.map((r) => ({ ...(r.description ? { description: r.description } : {}), endAddress: r.end, startAddress: r.start }));
+    c.lastModifiedAt = Date.now();
+  }
+
+  /** Token requests appear to come from this address (`undefined`: the connection's own, 127.0.0.1). */
+  public setSourceIp(ip: string | undefined): void {
+    this.state.sourceIpOverride = ip;
+  }
+
+  /**
+   * What a sandbox refresh leaves behind (reported: the External Client App can be missing, and then its
+   * consumer key answers `app_not_found`; usernames carry the sandbox suffix; emails end in `.invalid`).
+   * Removes every External Client App and its satellites, appends `.<sandboxName>` to every username (the
+   * admin's too: use `handle.adminUsername` afterwards) and `.invalid` to every email. UNVERIFIED details:
+   * which apps survive a refresh, and that the admin's email is changed too.
+   */
+  public refreshSandbox(sandboxName = 'dev'): void {
+    const { state } = this;
+    for (const g of state.components('ExtlClntAppGlobalOauthSettings').values()) if (g.data.consumerKey) state.removedConsumerKeys.add(String(g.data.consumerKey));
+    for (const type of ['ExternalClientApplication', 'ExtlClntAppOauthSettings', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']) {
+      state.components(type).clear();
+    }
+    for (const u of state.table('User')) {
+      u.Username = `${String(u.Username)}.${sandboxName}`;
+      if (u.Email && !String(u.Email).endsWith('.invalid')) u.Email = `${String(u.Email)}.invalid`;
+    }
+    state.adminUsername = String(state.byId('User', state.adminUserId)?.Username ?? state.adminUsername);
+    this.dropAppSessions();
+  }
+
   // ------------------------------------------------------------ sessions and tokens
 
   /** Every session ends (REST 401 INVALID_SESSION_ID, SOAP INVALID_SESSION_ID). */
