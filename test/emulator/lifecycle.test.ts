@@ -51,6 +51,20 @@ describe('the vendor connection as the org sees it', () => {
     assert.equal((await history(JANE)).length, 1, 'no row when the app is unknown');
   });
 
+  it('serves an Elastic-style client: one URL as audience and token host, then its EventLogFile query and a download', async () => {
+    // elastic/beats x-pack/filebeat/input/salesforce: `url` is the JWT aud and `url + /services/oauth2/token` the token endpoint.
+    const url = emu.url;
+    const token = await postToken(url, signJwt(keys.privateKey, { iss: KEY, sub: emu.adminUsername, aud: url, exp: Math.floor(Date.now() / 1000) + 180 }));
+    assert.equal(token.status, 200);
+    const headers = { authorization: `Bearer ${token.body.access_token}` };
+    const q = encodeURIComponent("SELECT Id,CreatedDate,LogDate,LogFile FROM EventLogFile WHERE EventType = 'Login' ORDER BY CreatedDate ASC NULLS FIRST");
+    const page = (await (await fetch(`${token.body.instance_url}/services/data/v58.0/query?q=${q}`, { headers })).json()) as { records: { LogFile: string }[] };
+    assert.ok(page.records.length > 0);
+    const csv = await (await fetch(`${token.body.instance_url}${page.records[0].LogFile}`, { headers })).text();
+    assert.match(csv, /^"EVENT_TYPE","TIMESTAMP","REQUEST_ID",/);
+    assert.ok(csv.trimEnd().split('\n').slice(1).every((l) => l.startsWith('"Login","')));
+  });
+
   it('revokes the app\'s tokens through the OAuth usage resource: the vendor\'s access token stops working', async () => {
     const token = (await login()).body.access_token;
     const headers = { authorization: `Bearer ${token}` };
