@@ -18,7 +18,7 @@ import { EmulatorServer, type EmulatorOptions, type RequestLogEntry } from './se
 export type { EditionName } from './editions.js';
 export { EDITIONS, EDITION_NAMES } from './editions.js';
 export type { EmulatorOptions, RequestLogEntry } from './server.js';
-export { JWT_ERRORS } from './oauth.js';
+export { JWT_ERRORS, LOGIN_HISTORY_STATUS } from './oauth.js';
 export { DEPLOY_ERRORS } from './validate.js';
 export { DML_ERRORS } from './dml.js';
 export { REST_ERRORS } from './rest.js';
@@ -28,7 +28,7 @@ export type { Faults } from './faults.js';
 export type { OrgBehaviour } from './behaviour.js';
 export { BEHAVIOUR_FLAGS, DEFAULT_BEHAVIOUR } from './behaviour.js';
 export { Scenario, type NewPermissionSet, type NewUser } from './scenario.js';
-export { parseFaultSpec, applyFaultSpec, FAULT_SPEC_HELP, type FaultSpec } from './fault-spec.js';
+export { parseFaultSpec, applyFaultSpec, FAULT_SPEC_HELP, OPERATIONS, type FaultSpec } from './fault-spec.js';
 export * as metadataTypes from './metadata-types.js';
 export type { OrgState } from './org-state.js';
 

@@ -56,6 +56,26 @@ describe('faults and latency', () => {
     assert.equal(res.response.status, 'Succeeded', failuresOf(res).join('\n'));
   });
 
+  it('operation faults pick the SOAP call by name: a 500 on checkDeployStatus only, after the deploy call succeeded', async () => {
+    emu.faults.serverErrorOperation('checkDeployStatus', 1);
+    const start = emu.requestLog.length;
+    await assert.rejects(deployProject(conn, writeEcaProject({ app: 'Polled' })), /UNKNOWN_EXCEPTION/);
+    const soap = emu.requestLog.slice(start).filter((r) => r.path.startsWith('/services/Soap/m/')).map((r) => `${r.operation} ${r.status}`);
+    assert.deepEqual(soap.slice(0, 2), ['deploy 200', 'checkDeployStatus 500']);
+    emu.faults.rateLimitOperation('deploy', 1);
+    await assert.rejects(deployProject(conn, writeEcaProject({ app: 'Polled' })), /REQUEST_LIMIT_EXCEEDED/);
+    const res = await deployProject(conn, writeEcaProject({ app: 'Polled' }));
+    assert.equal(res.response.status, 'Succeeded', 'each fault was for one request');
+  });
+
+  it('expireSessionsAfter(query): every session is dead by the next request (the admin auth then refreshes)', async () => {
+    emu.faults.expireSessionsAfter('query');
+    await conn.query('SELECT Id FROM Organization');
+    const start = emu.requestLog.length;
+    await conn.query('SELECT Id FROM Organization');
+    assert.equal(emu.requestLog.slice(start)[0].status, 401, 'the next request found its session expired');
+  });
+
   it('session expiry: the admin auth logs in again with its refresh token and the query is retried', async () => {
     emu.expireSessions();
     const before = emu.requestLog.length;
