@@ -90,7 +90,7 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
  * Runs a read (a query, readMetadata, listMetadata, a deploy or retrieve status check) and tries it again on a
  * transient fault, with a bounded backoff; what still fails is thrown as the named error. Never wrap a write.
  */
-export async function retryRead<T>(operation: string, read: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retryRead<T>(operation: string, read: () => PromiseLike<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4);
   const sleep = options.sleep ?? realSleep;
   let pause = options.baseMs ?? 1000;
@@ -107,7 +107,7 @@ export async function retryRead<T>(operation: string, read: () => Promise<T>, op
 }
 
 /** Names a fault of a write (never retried: it may have been applied); re-throws everything else unchanged. */
-export async function nameWriteFaults<T>(operation: string, write: () => Promise<T>): Promise<T> {
+export async function nameWriteFaults<T>(operation: string, write: () => PromiseLike<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
