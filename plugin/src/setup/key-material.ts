@@ -8,7 +8,6 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { SfError } from '@salesforce/core';
 import {
@@ -44,7 +43,8 @@ export type KeyMaterialOptions = {
   certificateFile?: string;
   privateKeyFile?: string;
   outputDir: string;
-  fileBase: string;
+  /** Where a pair of an earlier run is found and a new one written (keyFilePaths). */
+  paths: { key: string; certificate: string };
   appName: string;
   keySize: number;
   keyFormat: KeyFormat;
@@ -84,8 +84,8 @@ export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<K
     return { mode: 'vendor', certificatePem, certificatePath: options.certificateFile, info, warnings };
   }
 
-  const keyPath = join(options.outputDir, `${options.fileBase}.key`);
-  const certPath = join(options.outputDir, `${options.fileBase}.crt`);
+  const keyPath = options.paths.key;
+  const certPath = options.paths.certificate;
   const haveKey = existsSync(keyPath);
   const haveCert = existsSync(certPath);
   if (haveKey && haveCert) return loadPair(certPath, keyPath, 'reused');

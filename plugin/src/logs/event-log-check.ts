@@ -131,11 +131,9 @@ export function eventLogAccessError(error: Error, who: string): SfError {
   return SfError.wrap(error);
 }
 
-/** Counts files per vendor event type with one aggregate query, then reads the header of the newest file. */
-export async function checkEventLogs(conn: Connection, who: string, eventTypes: readonly string[] = VENDOR_EVENT_TYPES): Promise<EventLogReport> {
-  let rows: AggregateRow[];
+async function countFiles(conn: Connection, who: string, eventTypes: readonly string[]): Promise<AggregateRow[]> {
   try {
-    rows = (
+    return (
       await conn.query<AggregateRow>(
         `SELECT EventType, Interval, COUNT(Id), MAX(LogDate) FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) GROUP BY EventType, Interval`
       )
@@ -143,21 +141,10 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
   } catch (error) {
     throw eventLogAccessError(error as Error, who);
   }
-  const types = summarise(rows, eventTypes);
-  const withFiles = types.filter((t) => t.files > 0);
-  const notes: string[] = [];
-  const onlyFreeTypes = withFiles.length > 0 && withFiles.every((t) => t.free);
-  const hourly = types.some((t) => t.intervals.includes('Hourly'));
-  if (withFiles.length === 0) {
-    notes.push('No event log files yet: Salesforce writes the first daily files the day after activity (up to 24 hours in a new org). The query itself works.');
-    return { types, onlyFreeTypes: false, hourly, notes };
-  }
-  if (onlyFreeTypes) {
-    notes.push(
-      `Only the free event types have files (${withFiles.map((t) => t.eventType).join(', ')}): ${types.filter((t) => !t.free).map((t) => t.eventType).join(', ')} need the Event Monitoring add-on (or Shield).`
-    );
-  }
+}
 
+/** The newest file's header, read and compared with its LogFileFieldNames (the download is abandoned after it). */
+async function sampleNewest(conn: Connection, eventTypes: readonly string[], notes: string[]): Promise<LogFileSample> {
   const file = (
     await conn.query<FileRow>(
       `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`
@@ -183,20 +170,25 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
   if (!headerMatches) {
     notes.push(`The ${file.EventType} log file's CSV header does not match its LogFileFieldNames; a collector that maps columns by LogFileFieldNames would misread it.`);
   }
-  return {
-    types,
-    onlyFreeTypes,
-    hourly,
-    notes,
-    sample: {
-      id: file.Id,
-      eventType: file.EventType,
-      logDate: file.LogDate,
-      interval: file.Interval,
-      length: Number(file.LogFileLength),
-      headerMatches,
-      columns: header.length,
-      bytesRead,
-    },
-  };
+  return { id: file.Id, eventType: file.EventType, logDate: file.LogDate, interval: file.Interval, length: Number(file.LogFileLength), headerMatches, columns: header.length, bytesRead };
+}
+
+/** Counts files per vendor event type with one aggregate query, then reads the header of the newest file. */
+export async function checkEventLogs(conn: Connection, who: string, eventTypes: readonly string[] = VENDOR_EVENT_TYPES): Promise<EventLogReport> {
+  const types = summarise(await countFiles(conn, who, eventTypes), eventTypes);
+  const withFiles = types.filter((t) => t.files > 0);
+  const notes: string[] = [];
+  const onlyFreeTypes = withFiles.length > 0 && withFiles.every((t) => t.free);
+  const hourly = types.some((t) => t.intervals.includes('Hourly'));
+  if (withFiles.length === 0) {
+    notes.push('No event log files yet: Salesforce writes the first daily files the day after activity (up to 24 hours in a new org). The query itself works.');
+    return { types, onlyFreeTypes: false, hourly, notes };
+  }
+  if (onlyFreeTypes) {
+    notes.push(
+      `Only the free event types have files (${withFiles.map((t) => t.eventType).join(', ')}): ${types.filter((t) => !t.free).map((t) => t.eventType).join(', ')} need the Event Monitoring add-on (or Shield).`
+    );
+  }
+  const sample = await sampleNewest(conn, eventTypes, notes);
+  return { types, onlyFreeTypes, hourly, notes, sample };
 }

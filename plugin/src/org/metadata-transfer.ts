@@ -1,7 +1,7 @@
 /**
  * Deploys and retrieves through SDR (the Metadata API over SOAP, as `sf project deploy start` does).
  * A deploy rolls back on any error (nothing half-applied), shows progress, and a failed one becomes one
- * error listing every failed component with Salesforce's own problem text.
+ * error listing every failed component with Salesforce's own problem text. Reads are in metadata-read.ts.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,6 @@ import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import { ComponentSet, ComponentStatus, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
-import { buildMetadataXml, field, type XmlElement } from '../metadata/xml.js';
-import type { RenderBundleResult } from '../metadata/render.js';
 
 /** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
 export const POLL_MS = 750;
@@ -101,70 +99,4 @@ export async function retrieveComponents(
   } finally {
     await rm(out, { recursive: true, force: true });
   }
-}
-
-/**
- * Reads one component with readMetadata and writes it back as source XML (leaf fields only). Used for the
- * global OAuth settings: an SDR retrieve of them is filtered out by any .forceignore that (rightly) hides
- * their folder, and readMetadata needs no polling.
- */
-export async function readComponentXml(conn: Connection, type: string, fullName: string): Promise<string | undefined> {
-  const read = (await conn.metadata.read(type as Parameters<Connection['metadata']['read']>[0], fullName)) as unknown as Record<string, unknown> | undefined;
-  if (!read || typeof read !== 'object' || !read.fullName) return undefined;
-  return buildMetadataXml(type, elementsOf(Object.fromEntries(Object.entries(read).filter(([name]) => name !== 'fullName'))));
-}
-
-/** readMetadata's JSON back into elements: arrays repeat, objects nest (RealTimeEventSettings' realTimeEvents, a profile's userPermissions). */
-function elementsOf(value: Record<string, unknown>): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (const [name, raw] of Object.entries(value)) {
-    for (const item of Array.isArray(raw) ? raw : [raw]) {
-      if (item === null || item === undefined) continue;
-      out.push(typeof item === 'object' ? { name, children: elementsOf(item as Record<string, unknown>) } : field(name, String(item)));
-    }
-  }
-  return out;
-}
-
-/** Full names of the org's components of the given types (one listMetadata call). */
-export async function listNames(conn: Connection, types: string[]): Promise<Map<string, string[]>> {
-  const found = await conn.metadata.list(types.map((type) => ({ type })));
-  const byType = new Map<string, string[]>(types.map((t) => [t, []]));
-  for (const item of Array.isArray(found) ? found : [found]) {
-    if (item?.type) byType.get(item.type)?.push(item.fullName);
-  }
-  return byType;
-}
-
-/**
- * What the org holds of a rendered bundle's components (profile, permission sets, the app and its
- * satellites, the event settings; not the real-time event settings), as source XML keyed by
- * `<type>:<fullName>`. The global OAuth settings are read with readMetadata (see readComponentXml); pass
- * `globalXml` when they were read already.
- */
-export async function readBundleFromOrg(
-  conn: Connection,
-  bundle: Pick<RenderBundleResult, 'components' | 'names'>,
-  globalXml?: string
-): Promise<Map<string, string>> {
-  const members = bundle.components
-    .filter((c) => c.stage !== 'real-time-events' && c.key !== 'globalSettings')
-    .map((c) => ({ type: c.type, fullName: c.fullName }));
-  const [retrieved, global] = await Promise.all([
-    retrieveComponents(conn, members),
-    globalXml ?? readComponentXml(conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings),
-  ]);
-  if (global) retrieved.set(`ExtlClntAppGlobalOauthSettings:${bundle.names.globalSettings}`, global);
-  return retrieved;
-}
-
-/**
- * The names of an app's two policies as the org has them: Salesforce auto-creates them when the app is
- * created, possibly under other names than ours, and a deploy must update those rather than add a second.
- */
-export async function listPolicyNames(conn: Connection, appName: string): Promise<{ oauthPolicyName?: string; appPolicyName?: string }> {
-  const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
-  // `<app>_…`, not just `<app>…`: Anzenna must not pick up Anzenna_Test's policy.
-  const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(`${appName}_`));
-  return { oauthPolicyName: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), appPolicyName: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
 }

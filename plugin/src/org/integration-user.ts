@@ -6,7 +6,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { SfError } from '@salesforce/core';
-import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE, type AdminFacts } from './org-facts.js';
+import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE, type AdminFacts } from './facts.js';
 
 export type IntegrationUserState = {
   id?: string;
@@ -30,8 +30,6 @@ export type UserPlan = {
   revokePermissionSets?: string[];
   pslId: string;
 };
-
-export type UserChange = { action: string; detail: string };
 
 type UserRow = {
   Id: string;
@@ -98,21 +96,6 @@ export function assertUsableUser(state: IntegrationUserState): void {
   }
 }
 
-/** What would change, for --dry-run and for the plan shown before production runs. */
-export function plannedUserChanges(state: IntegrationUserState, plan: UserPlan): UserChange[] {
-  const changes: UserChange[] = [];
-  if (!state.id) changes.push({ action: 'create user', detail: `${plan.username} (${plan.email}), profile ${plan.profileName}` });
-  else if (state.profileName !== plan.profileName) changes.push({ action: 'set profile', detail: `${state.profileName ?? '?'} → ${plan.profileName}` });
-  if (!state.hasPsl) changes.push({ action: 'assign permission set licence', detail: 'Salesforce API Integration' });
-  for (const ps of plan.permissionSets) {
-    if (!state.permissionSets.includes(ps)) changes.push({ action: 'assign permission set', detail: ps });
-  }
-  for (const ps of plan.revokePermissionSets ?? []) {
-    if (state.permissionSets.includes(ps)) changes.push({ action: 'remove permission set', detail: `${ps} (its opt-in is off)` });
-  }
-  return changes;
-}
-
 /** Alias: at most 8 characters, from the username's local part. */
 export function aliasFor(username: string): string {
   const local = username.split('@')[0].replace(/[^A-Za-z0-9]/g, '');
@@ -131,26 +114,18 @@ async function idsByName(conn: Connection, soql: string, names: string[], what: 
   return ids;
 }
 
-/** Writes what is missing; returns what it wrote. */
-export async function applyIntegrationUser(
-  conn: Connection,
-  state: IntegrationUserState,
-  plan: UserPlan,
-  admin: AdminFacts,
-  /** Ids already known (from the deploy that created the components), by profile or permission set name. */
-  knownIds: Map<string, string> = new Map()
-): Promise<{ userId: string; changes: UserChange[] }> {
-  const changes = plannedUserChanges(state, plan);
-  if (changes.length === 0 && state.id) return { userId: state.id, changes };
+type Ids = Map<string, string>;
 
-  const profileId =
-    knownIds.get(plan.profileName) ??
-    ((await idsByName(conn, `SELECT Id, Name FROM Profile WHERE Name = ${q(plan.profileName)}`, [plan.profileName], 'profile')).get(
-      plan.profileName
-    ) as string);
-  let userId: string;
-  if (!state.id) {
-    const created = await write('create the integration user', () => conn.sobject('User').create({
+async function profileIdOf(conn: Connection, plan: UserPlan, knownIds: Ids): Promise<string> {
+  const known = knownIds.get(plan.profileName);
+  if (known) return known;
+  const ids = await idsByName(conn, `SELECT Id, Name FROM Profile WHERE Name = ${q(plan.profileName)}`, [plan.profileName], 'profile');
+  return ids.get(plan.profileName) as string;
+}
+
+async function createUser(conn: Connection, plan: UserPlan, admin: AdminFacts, profileId: string): Promise<string> {
+  const created = await write('create the integration user', () =>
+    conn.sobject('User').create({
       Username: plan.username,
       Email: plan.email,
       LastName: 'Integration',
@@ -161,40 +136,60 @@ export async function applyIntegrationUser(
       LocaleSidKey: admin.localeSidKey,
       LanguageLocaleKey: admin.languageLocaleKey,
       EmailEncodingKey: admin.emailEncodingKey,
-    }));
-    userId = created.id as string;
-  } else {
-    userId = state.id;
-    if (state.profileName !== plan.profileName) {
-      await write('set the integration profile', () => conn.sobject('User').update({ Id: userId, ProfileId: profileId }));
-    }
+    })
+  );
+  return created.id as string;
+}
+
+/** The user, created or with its profile set, and its Id. */
+async function ensureUser(conn: Connection, state: IntegrationUserState, plan: UserPlan, admin: AdminFacts, knownIds: Ids): Promise<string> {
+  if (state.id && state.profileName === plan.profileName) return state.id;
+  const profileId = await profileIdOf(conn, plan, knownIds);
+  if (!state.id) return createUser(conn, plan, admin, profileId);
+  const userId = state.id;
+  await write('set the integration profile', () => conn.sobject('User').update({ Id: userId, ProfileId: profileId }));
+  return userId;
+}
+
+async function assignPermissionSets(conn: Connection, userId: string, missing: string[], knownIds: Ids): Promise<void> {
+  if (missing.length === 0) return;
+  const unknown = missing.filter((name) => !knownIds.has(name));
+  const ids =
+    unknown.length === 0
+      ? knownIds
+      : new Map([
+          ...knownIds,
+          ...(await idsByName(conn, `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(q).join(', ')}) AND NamespacePrefix = null`, unknown, 'permission set')),
+        ]);
+  for (const name of missing) {
+    await write(`assign the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string }));
   }
+}
+
+/**
+ * Writes what is missing, in the order Salesforce accepts it: the user (with the profile), the permission
+ * set licence, the permission sets; then takes back the opt-ins that are off. Returns the user's Id.
+ */
+export async function applyIntegrationUser(
+  conn: Connection,
+  state: IntegrationUserState,
+  plan: UserPlan,
+  admin: AdminFacts,
+  /** Ids already known (from the deploy that created the components), by profile or permission set name. */
+  knownIds: Ids = new Map()
+): Promise<string> {
+  const userId = await ensureUser(conn, state, plan, admin, knownIds);
   if (!state.hasPsl) {
     await write('assign the API Integration permission set licence', () =>
       conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: plan.pslId })
     );
   }
-  const missingSets = plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps));
-  if (missingSets.length > 0) {
-    const unknown = missingSets.filter((name) => !knownIds.has(name));
-    const ids =
-      unknown.length === 0
-        ? knownIds
-        : new Map([
-            ...knownIds,
-            ...(await idsByName(conn, `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(q).join(', ')}) AND NamespacePrefix = null`, unknown, 'permission set')),
-          ]);
-    for (const name of missingSets) {
-      await write(`assign the permission set ${name}`, () =>
-        conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string })
-      );
-    }
-  }
+  await assignPermissionSets(conn, userId, plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps)), knownIds);
   for (const name of plan.revokePermissionSets ?? []) {
     const assignment = state.assignmentIds?.[name];
     if (assignment) await write(`remove the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').destroy(assignment));
   }
-  return { userId, changes };
+  return userId;
 }
 
 /** What Salesforce's error codes on these writes mean for the admin. */
