@@ -33,6 +33,8 @@ export type JwtLoginOptions = {
   waitMs: number;
   onRetry?: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the wait is measured on (tests inject one with the sleep). */
+  now?: () => number;
 };
 
 const tokenUrlFor = (base: string): string => `${base.replace(/\/+$/, '')}/services/oauth2/token`;
@@ -78,7 +80,8 @@ export function jwtLoginError(explanation: TokenErrorExplanation, attempts: Logi
 
 export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = Date.now() + options.waitMs;
+  const now = options.now ?? Date.now;
+  const deadline = now() + options.waitMs;
   const attempts: LoginAttempt[] = [];
   const pairs = loginPairs(options.myDomainUrl, options.isSandbox);
   let delay = 2000;
@@ -94,7 +97,7 @@ export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult
       if (!isOauthError(error)) {
         // A dropped connection, a 5xx or a 429 from the token endpoint: transient, so retried within the wait.
         const reason = (error as Error).message.slice(0, 200);
-        const left = deadline - Date.now();
+        const left = deadline - now();
         if (left <= 0) {
           throw new SfError(`Could not get a token from ${pair.tokenUrl}: ${reason}`, 'TokenEndpointUnreachableError', [
             'Check the network connection to the org and run the command again (or with a longer --wait); everything done so far is kept.',
@@ -110,7 +113,7 @@ export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult
       const explanation = explainTokenError(error.name, error.message);
       first ??= explanation.kind === 'unknown' ? undefined : explanation;
       if (explanation.retryLater) {
-        const left = deadline - Date.now();
+        const left = deadline - now();
         if (left <= 0) throw jwtLoginError(explanation, attempts);
         const pause = Math.min(delay, left);
         options.onRetry?.(`The consumer key is not active yet (${error.message}); trying again in ${Math.ceil(pause / 1000)} s.`);
