@@ -50,6 +50,11 @@ export class Faults {
   /** How far the org's clock is ahead of this machine's (ms, negative: behind): shifts the HTTP `Date` header and the token endpoint's `exp` check. */
   public clockOffsetMs = 0;
   public readonly componentFaults: ComponentFault[] = [];
+  /**
+   * Metadata types whose readMetadata the org refuses (SOAP fault INVALID_TYPE), so a client must fall back
+   * to a retrieve. UNVERIFIED which types real orgs refuse; this lets tests cover the fallback.
+   */
+  public readonly readRefused = new Set<string>();
   private readonly statusFaults: StatusFault[] = [];
   private readonly resetFaults: ResetFault[] = [];
   private nextId = 1;
