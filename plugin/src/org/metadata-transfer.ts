@@ -3,13 +3,16 @@
  * A deploy rolls back on any error (nothing half-applied), shows progress, and a failed one becomes one
  * error listing every failed component with Salesforce's own problem text. Reads are in metadata-read.ts.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
-import { ComponentSet, ComponentStatus, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
+import type { FileResponse } from '@salesforce/source-deploy-retrieve';
+import { createStaging } from '../local/staging.js';
+
+/** SDR is loaded on first use: a run that deploys nothing (a re-run, verify) never pays for loading it. */
+const sdr = (): Promise<typeof import('@salesforce/source-deploy-retrieve')> => import('@salesforce/source-deploy-retrieve');
 
 /** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
 export const POLL_MS = 750;
@@ -25,10 +28,11 @@ export type DeployOutcome = {
 export type ComponentFailure = { type: string; fullName: string; problem: string };
 
 export function failuresOf(responses: FileResponse[]): ComponentFailure[] {
+  const failed = 'Failed';
   const seen = new Set<string>();
   const failures: ComponentFailure[] = [];
   for (const r of responses) {
-    if (r.state !== ComponentStatus.Failed) continue;
+    if (r.state !== failed) continue;
     const key = `${r.type}:${r.fullName}:${r.error}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -56,6 +60,7 @@ export async function deployDirectory(
   what: string,
   options: { checkOnly: boolean; onProgress?: (message: string) => void; rollbackOnError?: boolean }
 ): Promise<DeployOutcome> {
+  const { ComponentSet, RequestStatus } = await sdr();
   const set = ComponentSet.fromSource(dirs);
   const deploy = await set.deploy({
     usernameOrConnection: conn,
@@ -86,7 +91,9 @@ export async function retrieveComponents(
   conn: Connection,
   members: Array<{ type: string; fullName: string }>
 ): Promise<Map<string, string>> {
-  const out = await mkdtemp(join(tmpdir(), 'anzenna-retrieve-'));
+  const { ComponentSet, ComponentStatus } = await sdr();
+  const staging = await createStaging('retrieve');
+  const out = join(staging.dir, 'out');
   try {
     const retrieve = await new ComponentSet(members).retrieve({ usernameOrConnection: conn, output: out, merge: false });
     const result = await retrieve.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(10) });
@@ -97,6 +104,6 @@ export async function retrieveComponents(
     }
     return files;
   } finally {
-    await rm(out, { recursive: true, force: true });
+    await staging.dispose();
   }
 }
