@@ -47,6 +47,10 @@ export class Faults {
   public deployMs = 0;
   /** An External Client App's consumer key is unknown to the token endpoint for this long after creation. */
   public propagationMs = 0;
+  /** The next this many JWT token requests for a known app are answered as if its key had not propagated (count, not time). */
+  public propagationRequests = 0;
+  /** When a request of this operation (`deploy`, `query`, …) has been answered, every session expires (once). */
+  public expireSessionsAfter?: string;
   /** How far the org's clock is ahead of this machine's (ms, negative: behind): shifts the HTTP `Date` header and the token endpoint's `exp` check. */
   public clockOffsetMs = 0;
   public readonly componentFaults: ComponentFault[] = [];

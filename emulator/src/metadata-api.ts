@@ -72,7 +72,7 @@ export class MetadataApi {
     const body = (env.Body ?? {}) as Record<string, unknown>;
     const op = Object.keys(body)[0] ?? '';
     const args = (body[op] ?? {}) as Record<string, unknown>;
-    this.ctx.annotate(req, op);
+    this.ctx.annotate(req, op, res);
     const reply = (results: unknown): void => {
       const inner = asArray(results as unknown[]).map((r) => toXml(r, 'result')).join('');
       sendXml(res, 200, `${ENVELOPE_OPEN}<${op}Response>${inner}</${op}Response>${ENVELOPE_CLOSE}`);

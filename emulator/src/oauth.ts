@@ -116,6 +116,10 @@ function jwtBearer(ctx: EmulatorContext, assertion: string): Record<string, stri
   const iss = String(claims.iss ?? '');
   const global = findAppByConsumerKey(ctx, iss);
   if (!global || Date.now() < global.createdAt + ctx.faults.propagationMs) throw new TokenError(JWT_ERRORS.unknownClient);
+  if (ctx.faults.propagationRequests > 0) {
+    ctx.faults.propagationRequests--;
+    throw new TokenError(JWT_ERRORS.unknownClient);
+  }
   const ecaName = String(global.data.externalClientApplication);
   const eca = state.component('ExternalClientApplication', ecaName);
   if (!eca) throw new TokenError(JWT_ERRORS.unknownClient);

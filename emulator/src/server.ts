@@ -68,9 +68,13 @@ export class EmulatorServer implements EmulatorContext {
     return `http://127.0.0.1:${this.boundPort}`;
   }
 
-  public annotate(req: IncomingMessage, operation: string): void {
+  public annotate(req: IncomingMessage, operation: string, res?: ServerResponse): void {
     const e = this.entries.get(req);
     if (e) e.operation = operation;
+    if (res && this.faults.expireSessionsAfter === operation) {
+      this.faults.expireSessionsAfter = undefined;
+      res.once('finish', () => this.state.expireAllSessions());
+    }
   }
 
   public port(): number {
