@@ -5,9 +5,12 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { OAuth2 } from '@jsforce/jsforce-node';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { assertionClaims, signAssertion } from './jwt-assertion.js';
 import { explainTokenError, type TokenErrorExplanation } from './token-errors.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 export const LOGIN_HOST = 'https://login.salesforce.com';
 export const TEST_HOST = 'https://test.salesforce.com';
@@ -75,7 +78,7 @@ function isOauthError(error: unknown): error is Error {
 export function jwtLoginError(explanation: TokenErrorExplanation, attempts: LoginAttempt[]): SfError {
   const tried = attempts.map((a) => `${a.tokenUrl} (aud ${a.audience}): ${a.outcome}${a.description ? ` ${a.description}` : ''}`);
   const name = explanation.kind === 'propagating' ? 'ConsumerKeyNotPropagatedError' : 'JwtLoginError';
-  return new SfError(`The JWT bearer login failed. ${explanation.cause}\nTried:\n  ${tried.join('\n  ')}`, name, explanation.actions, undefined);
+  return new SfError(messages.getMessage('error.JwtLogin', [explanation.cause, tried.join('\n  ')]), name, explanation.actions);
 }
 
 export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult> {
@@ -99,9 +102,8 @@ export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult
         const reason = (error as Error).message.slice(0, 200);
         const left = deadline - now();
         if (left <= 0) {
-          throw new SfError(`Could not get a token from ${pair.tokenUrl}: ${reason}`, 'TokenEndpointUnreachableError', [
-            'Check the network connection to the org and run the command again (or with a longer --wait); everything done so far is kept.',
-          ], 1); // no cause: a fetch TypeError in it would make sf exit with 10
+          // no cause: a fetch TypeError in it would make sf exit with 10
+          throw messages.createError('error.TokenEndpointUnreachable', [pair.tokenUrl, reason], [], 1);
         }
         attempts.push({ ...pair, outcome: (error as Error).name, description: reason });
         options.onRetry?.(`The token endpoint did not answer properly (${reason}); trying again.`);

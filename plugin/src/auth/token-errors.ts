@@ -1,8 +1,14 @@
 /**
  * What Salesforce's JWT bearer errors mean, and what to do about each. The strings are Salesforce's own
  * (see the reference: OAuth 2.0 JWT bearer flow, error responses); matching is on the error code and a
- * fragment of the description, case-insensitively, so decorated messages still match.
+ * fragment of the description, case-insensitively, so decorated messages still match. The causes and
+ * actions are in messages/anzenna.org.md (`token.<kind>.cause`, `token.<kind>.actions`).
  */
+import { Messages } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
+
 export type TokenErrorKind =
   | 'propagating'
   | 'not-approved'
@@ -24,7 +30,7 @@ export type TokenErrorExplanation = {
   actions: string[];
 };
 
-type Rule = { error: RegExp; description: RegExp; explanation: Omit<TokenErrorExplanation, 'kind'>; kind: TokenErrorKind };
+type Rule = { error: RegExp; description: RegExp; explanation: Pick<TokenErrorExplanation, 'tryNextPair' | 'retryLater'>; kind: TokenErrorKind };
 
 const RULES: Rule[] = [
   {
@@ -34,11 +40,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: false,
       retryLater: true,
-      cause: 'Salesforce does not know the consumer key yet: a new External Client App takes minutes (up to about 30) to propagate, or the key was copied with extra characters.',
-      actions: [
-        'Wait a few minutes and run the command again, or give it longer with --wait.',
-        'Check that the consumer key has no spaces or line breaks and belongs to this org.',
-      ],
     },
   },
   {
@@ -48,11 +49,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: false,
       retryLater: false,
-      cause: 'The app only admits pre-authorized users, and the integration user has neither the pre-authorized profile nor the permission set.',
-      actions: [
-        'Assign the Event Monitoring permission set (or the integration profile) to the integration user; sf anzenna setup does this.',
-        'Check the app\'s OAuth policy: Permitted Users = "Admin approved users are pre-authorized" with that profile or permission set selected.',
-      ],
     },
   },
   {
@@ -62,11 +58,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: true,
       retryLater: false,
-      cause: 'The app\'s Permitted Users policy is not "Admin approved users are pre-authorized", or the user is not covered by it (this answer also comes from a token URL that does not match the audience).',
-      actions: [
-        'Set Permitted Users to "Admin approved users are pre-authorized" and pre-authorize the integration profile or permission set (sf anzenna setup deploys exactly this).',
-        'Use the org\'s My Domain URL both as the token URL and as the audience.',
-      ],
     },
   },
   {
@@ -76,11 +67,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: false,
       retryLater: false,
-      cause: 'The assertion\'s signature does not verify against the certificate in the app: the private key does not belong to the uploaded certificate (or the username is wrong).',
-      actions: [
-        'Sign with the private key generated together with the deployed certificate.',
-        'Or deploy the certificate that matches your key again: sf anzenna setup --private-key-file <key> --certificate-file <crt>.',
-      ],
     },
   },
   {
@@ -90,8 +76,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: true,
       retryLater: false,
-      cause: 'The token endpoint did not accept the audience (aud) of the assertion.',
-      actions: ['Use the org\'s My Domain URL as the audience; for sandboxes test.salesforce.com, for production login.salesforce.com only with those token URLs.'],
     },
   },
   {
@@ -101,8 +85,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: true,
       retryLater: false,
-      cause: 'That login host does not know the app: External Client Apps reject test.salesforce.com as token URL and audience since Spring \'26.',
-      actions: ['Use the org\'s My Domain URL as token URL and audience.'],
     },
   },
   {
@@ -112,8 +94,6 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: false,
       retryLater: false,
-      cause: 'The assertion was already expired when it arrived: this machine\'s clock is off.',
-      actions: ['Synchronise this machine\'s clock (NTP) and run the command again.'],
     },
   },
   {
@@ -123,20 +103,17 @@ const RULES: Rule[] = [
     explanation: {
       tryNextPair: false,
       retryLater: false,
-      cause: 'The integration user is inactive, frozen or locked.',
-      actions: ['Activate (or unfreeze) the integration user in Setup > Users, then run the command again.'],
     },
   },
 ];
 
 export function explainTokenError(error: string, description: string): TokenErrorExplanation {
   const rule = RULES.find((r) => r.error.test(error) && r.description.test(description));
-  if (rule) return { kind: rule.kind, ...rule.explanation };
+  const kind = rule?.kind ?? 'unknown';
   return {
-    kind: 'unknown',
-    tryNextPair: true,
-    retryLater: false,
-    cause: `Salesforce refused the JWT bearer login: ${error}: ${description}.`,
-    actions: ['Run sf anzenna verify for a check of every part of the setup.'],
+    kind,
+    ...(rule?.explanation ?? { tryNextPair: true, retryLater: false }),
+    cause: messages.getMessage(`token.${kind}.cause`, [error, description]),
+    actions: messages.getMessages(`token.${kind}.actions`),
   };
 }

@@ -4,7 +4,10 @@
  * abandoned, so a 200 MB file costs one round trip and a few kilobytes, not its size.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 /** The log types the Anzenna guide lists. */
 export const VENDOR_EVENT_TYPES = ['Login', 'LoginAs', 'Logout', 'URI', 'API', 'ApexExecution', 'Report', 'Dashboard'] as const;
@@ -123,10 +126,7 @@ export function summarise(rows: AggregateRow[], eventTypes: readonly string[]): 
 
 export function eventLogAccessError(error: Error, who: string): SfError {
   if (/INVALID_TYPE|not supported/i.test(`${error.name} ${error.message}`)) {
-    return new SfError(`${who} cannot query EventLogFile: ${error.message}`, 'EventLogFileNotAvailableError', [
-      'Check that the edition includes Event Monitoring (Enterprise with the add-on, Unlimited, Performance, Developer).',
-      `Check that ${who} has API Enabled and View Event Log Files (the integration profile and the Event Monitoring Access permission set grant both).`,
-    ], 1, error);
+    return messages.createError('error.EventLogFileNotAvailable', [who, error.message], [who], 1, error);
   }
   return SfError.wrap(error);
 }
@@ -157,12 +157,7 @@ async function sampleNewest(conn: Connection, eventTypes: readonly string[], not
   } catch (error) {
     // No cause attached: fetch reports a dropped connection as a TypeError, which sf would turn into exit code 10.
     const e = error as Error & { cause?: Error };
-    throw new SfError(
-      `The download of the ${file.EventType} log file ${file.Id} broke off: ${e.message}${e.cause?.message ? ` (${e.cause.message})` : ''}`,
-      'LogFileDownloadError',
-      ['Check the network connection to the org and run the command again; everything done so far is kept.'],
-      1
-    );
+    throw messages.createError('error.LogFileDownload', [file.EventType, file.Id, `${e.message}${e.cause?.message ? ` (${e.cause.message})` : ''}`], [], 1);
   }
   const header = parseCsvHeader(line);
   const expected = parseCsvHeader(file.LogFileFieldNames);

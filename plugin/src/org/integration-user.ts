@@ -5,8 +5,11 @@
  * the job and a second run writes nothing.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE, type AdminFacts } from './facts.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 export type IntegrationUserState = {
   id?: string;
@@ -80,19 +83,10 @@ export async function readIntegrationUser(conn: Connection, username: string): P
 export function assertUsableUser(state: IntegrationUserState): void {
   if (!state.id) return;
   if (state.licence !== INTEGRATION_USER_LICENSE) {
-    throw new SfError(
-      `The user ${state.username} exists with the "${state.licence ?? 'unknown'}" licence (profile ${state.profileName ?? 'unknown'}), not "${INTEGRATION_USER_LICENSE}".`,
-      'IntegrationUserWrongLicenceError',
-      [
-        'Name a new username with --integration-user: setup creates it with the integration licence.',
-        'A user\'s licence comes from its profile and cannot be switched to the integration licence in place.',
-      ]
-    );
+    throw messages.createError('error.IntegrationUserWrongLicence', [state.username, state.licence ?? 'unknown', state.profileName ?? 'unknown', INTEGRATION_USER_LICENSE]);
   }
   if (state.isActive === false) {
-    throw new SfError(`The integration user ${state.username} is inactive.`, 'IntegrationUserInactiveError', [
-      'Activate it in Setup > Users (it needs a free Salesforce Integration licence), or name another user with --integration-user.',
-    ]);
+    throw messages.createError('error.IntegrationUserInactive', [state.username]);
   }
 }
 
@@ -107,9 +101,7 @@ async function idsByName(conn: Connection, soql: string, names: string[], what: 
   const ids = new Map(rows.map((r) => [r.Name, r.Id]));
   const missing = names.filter((n) => !ids.has(n));
   if (missing.length > 0) {
-    throw new SfError(`The ${what} ${missing.join(', ')} is not in the org.`, 'ComponentMissingError', [
-      'The deploy did not create it; run the command again, or check the deploy results above.',
-    ]);
+    throw messages.createError('error.ComponentMissing', [what, missing.join(', ')]);
   }
   return ids;
 }
@@ -192,26 +184,12 @@ export async function applyIntegrationUser(
   return userId;
 }
 
-/** What Salesforce's error codes on these writes mean for the admin. */
-const WRITE_ERRORS: Record<string, { name: string; actions: string[] }> = {
-  DUPLICATE_USERNAME: {
-    name: 'IntegrationUsernameTakenError',
-    actions: ['Usernames are unique across every Salesforce org: choose another with --integration-user.'],
-  },
-  LICENSE_LIMIT_EXCEEDED: {
-    name: 'IntegrationLicenceExhaustedError',
-    actions: ['Free a Salesforce Integration licence (deactivate an unused integration user), or name an existing one with --integration-user.'],
-  },
-  REQUEST_LIMIT_EXCEEDED: {
-    name: 'ApiRequestLimitError',
-    actions: ['The org is over its API request limit for now: wait, then run the command again; it picks up where it stopped.'],
-  },
-  FIELD_INTEGRITY_EXCEPTION: {
-    name: 'PermissionAssignmentRefusedError',
-    actions: [
-      'The licence refused a permission: check that the API Integration permission set licence is assigned first (setup does this), and see "Troubleshooting" in the README.',
-    ],
-  },
+/** What Salesforce's error codes on these writes mean for the admin: the error's name (its actions are in messages/anzenna.org.md). */
+const WRITE_ERRORS: Record<string, string> = {
+  DUPLICATE_USERNAME: 'IntegrationUsernameTaken',
+  LICENSE_LIMIT_EXCEEDED: 'IntegrationLicenceExhausted',
+  REQUEST_LIMIT_EXCEEDED: 'ApiRequestLimit',
+  FIELD_INTEGRITY_EXCEPTION: 'PermissionAssignmentRefused',
 };
 
 /** Runs one write; a Salesforce error becomes a named error that says which step failed and what to do. */
@@ -221,13 +199,7 @@ async function write<T>(step: string, run: () => Promise<T>): Promise<T> {
   } catch (error) {
     const e = error as Error & { errorCode?: string };
     const code = e.errorCode ?? e.name;
-    const known = WRITE_ERRORS[code];
-    throw new SfError(
-      `Could not ${step}: ${e.message}`,
-      known?.name ?? 'IntegrationUserStepError',
-      known?.actions ?? ['Fix what the message names, then run the command again: it only adds what is still missing.'],
-      1,
-      e
-    );
+    const name = WRITE_ERRORS[code] ?? 'IntegrationUserStep';
+    throw new SfError(messages.getMessage('error.WriteFailed', [step, e.message]), `${name}Error`, messages.getMessages(`write.${name}.actions`), 1, e);
   }
 }

@@ -7,9 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import type { FileResponse } from '@salesforce/source-deploy-retrieve';
 import { createStaging } from '../local/staging.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 /** SDR is loaded on first use: a run that deploys nothing (a re-run, verify) never pays for loading it. */
 const sdr = (): Promise<typeof import('@salesforce/source-deploy-retrieve')> => import('@salesforce/source-deploy-retrieve');
@@ -44,12 +47,9 @@ export function failuresOf(responses: FileResponse[]): ComponentFailure[] {
 export function deployFailedError(what: string, failures: ComponentFailure[], status: string): SfError {
   const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${f.problem}`) : [`  deploy status ${status}`];
   return SfError.create({
-    message: `Deploying ${what} failed; Salesforce rolled the whole deploy back, and nothing after it was done.\n${lines.join('\n')}`,
+    message: messages.getMessage('error.DeployFailed', [what, lines.join('\n')]),
     name: 'DeployFailedError',
-    actions: [
-      'Fix the problem named for each component, then run the command again: it picks up where it stopped.',
-      'If a permission is refused by the Salesforce Integration licence, see "Troubleshooting" in the README.',
-    ],
+    actions: messages.getMessages('error.DeployFailed.actions'),
     data: { failures },
   });
 }

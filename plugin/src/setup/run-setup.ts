@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Connection, Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { planChanges, type Action } from '../plan/plan.js';
+import { withMetadataErrors } from '../project/metadata-errors.js';
 import { sweepStale, createStaging, type Staging } from '../local/staging.js';
 import { acquireLock, type Lock } from '../local/lock.js';
 import { applyPlan, type Applied } from './apply.js';
@@ -98,8 +99,10 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi, jou
   const log = new CheckLog(ui);
   return withResources(options, async (stagingDir) => {
     const pre = await preflight(conn, org.getUsername() ?? '', options, ui, log);
-    const desired = await buildDesired(pre, options, log);
-    const plan = planChanges(desired, { components: pre.ours.xml, user: pre.user });
+    const { desired, plan } = await withMetadataErrors(options.sourceDir, async () => {
+      const wanted = await buildDesired(pre, options, log);
+      return { desired: wanted, plan: planChanges(wanted, { components: pre.ours.xml, user: pre.user }) };
+    });
     await confirmProduction(pre, plan, options, ui);
     const ctx = { conn, options, ui, log };
     const applied = await applyPlan({ ...ctx, changes: journal }, plan, desired, pre, stagingDir);

@@ -21,6 +21,7 @@ import {
   type PermissionGrant,
 } from '../org/facts.js';
 import { defaultIntegrationUsername, keyFilePaths, type VerifyInputs } from '../project/inputs.js';
+import { withMetadataErrors } from '../project/metadata-errors.js';
 import { loadAppFacts, readGlobalSettings, type AppFacts, type GlobalSettings } from './app-facts.js';
 import { measureClockSkew, type ClockSkew } from './clock.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
@@ -92,7 +93,7 @@ export class VerifyContext {
     );
     this.app = lazy(async () => {
       const [org, global, local] = await Promise.all([this.org(), this.globalSettings(), this.local()]);
-      return loadAppFacts(conn, org, global, { ...options, fallbackCertificate: local.certificatePem, fallbackConsumerKey: options.consumerKey });
+      return withMetadataErrors(options.sourceDir, () => loadAppFacts(conn, org, global, { ...options, fallbackCertificate: local.certificatePem, fallbackConsumerKey: options.consumerKey }));
     });
     this.eventLogStats = lazy(async () => readEventLogStats(conn, adminUsername));
     this.tokenUsage = lazy(() => readTokenUsage(conn, options.appName));
