@@ -50,11 +50,18 @@ export class Faults {
   public deployMs = 0;
   /** An External Client App's consumer key is unknown to the token endpoint for this long after creation. */
   public propagationMs = 0;
+  /** The next this many JWT token requests for a known app are answered as if its key had not propagated (count, not time). */
+  public propagationRequests = 0;
   /** How far the org's clock is ahead of this machine's (ms, negative: behind): shifts the HTTP `Date` header and the token endpoint's `exp` check. */
   public clockOffsetMs = 0;
   public readonly componentFaults: ComponentFault[] = [];
   /** Operations after which (once each) every session expires. */
   public readonly expireAfter: string[] = [];
+  /**
+   * Metadata types whose readMetadata the org refuses (SOAP fault INVALID_TYPE), so a client must fall back
+   * to a retrieve. UNVERIFIED which types real orgs refuse; this lets tests cover the fallback.
+   */
+  public readonly readRefused = new Set<string>();
   private readonly statusFaults: StatusFault[] = [];
   private readonly resetFaults: ResetFault[] = [];
   private nextId = 1;

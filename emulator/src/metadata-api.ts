@@ -148,6 +148,10 @@ export class MetadataApi {
       }
       case 'readMetadata': {
         const type = String(args.type ?? '');
+        if (this.ctx.faults.readRefused.has(type)) {
+          sendXml(res, 500, soapFault('INVALID_TYPE', `readMetadata is not supported for the type ${type}`));
+          return;
+        }
         const names = asArray(args.fullNames as string | string[]).map(String);
         // Settings are read by their own type name (EventSettings, fullName Event), as on a real org.
         const settingsName = !typeByName(type) && type.endsWith('Settings') ? type.slice(0, -'Settings'.length) : undefined;

@@ -183,6 +183,10 @@ function appFor(ctx: EmulatorContext, iss: string): { global: MetadataComponent;
   if (state.removedConsumerKeys.has(iss) && !findAppByConsumerKey(ctx, iss)) throw new TokenError('appNotFound');
   const global = findAppByConsumerKey(ctx, iss);
   if (!global || Date.now() < global.createdAt + ctx.faults.propagationMs) throw new TokenError('unknownClient');
+  if (ctx.faults.propagationRequests > 0) {
+    ctx.faults.propagationRequests--;
+    throw new TokenError('unknownClient');
+  }
   const ecaName = String(global.data.externalClientApplication);
   const eca = state.component('ExternalClientApplication', ecaName);
   if (!eca) throw new TokenError('unknownClient');

@@ -1,7 +1,7 @@
 // Child process of the log-check benchmark: runs setup's EventLogFile check from the built plugin (the real
 // jsforce stack) against the emulator, and prints how long the check took and this process's peak memory.
 import { Connection } from '@jsforce/jsforce-node';
-import { checkEventLogs } from '../../plugin/lib/setup/event-log-check.js';
+import { checkEventLogs } from '../../plugin/lib/logs/event-log-check.js';
 
 const [url, accessToken] = process.argv.slice(2);
 const conn = new Connection({ instanceUrl: url, accessToken, version: '66.0' });

@@ -100,6 +100,10 @@ async function stockScript(emu: EmulatorHandle, home: string, cwd: string): Prom
 
 export type SetupBench = {
   setupMs: number;
+  /** The same setup again, nothing to change (same org, same directory). */
+  rerunMs: number;
+  /** `sf anzenna verify` against the org setup just configured. */
+  verifyMs: number;
   stockMs: number;
   ratio: number;
   requests: number;
@@ -153,6 +157,9 @@ export async function benchSetup(): Promise<SetupBench> {
   for (const r of log) byOperation[r.operation ?? r.path] = (byOperation[r.operation ?? r.path] ?? 0) + 1;
   const requests = log.length - polls;
   const noticeMs = noticeLatencies(log);
+  const rerun = await run(pluginRun, ['anzenna', 'setup', '-o', 'emu', '--no-prompt', '--json'], a.home, a.cwd);
+  if ((JSON.parse(rerun.stdout) as { result: { changed: boolean } }).result.changed) throw new Error('the re-run changed something');
+  const verify = await run(pluginRun, ['anzenna', 'verify', '-o', 'emu', '--json'], a.home, a.cwd);
   await a.emu.close();
 
   const b = await emulatedOrg();
@@ -160,6 +167,8 @@ export async function benchSetup(): Promise<SetupBench> {
   await b.emu.close();
   return {
     setupMs: setupRun.ms,
+    rerunMs: rerun.ms,
+    verifyMs: verify.ms,
     stockMs,
     ratio: setupRun.ms / stockMs,
     requests,
@@ -177,6 +186,8 @@ export function reportSetup(r: SetupBench): string {
     `  sf anzenna setup:                 ${(r.setupMs / 1000).toFixed(1)} s`,
     `  stock sf commands, scripted:      ${(r.stockMs / 1000).toFixed(1)} s`,
     `  ratio:                            ${r.ratio.toFixed(2)}  (target <= 0.5) ${r.ratio <= 0.5 ? 'OK' : 'MISSED'}`,
+    `  setup again, nothing to change:   ${(r.rerunMs / 1000).toFixed(1)} s, ${(r.rerunMs / r.setupMs).toFixed(2)}x the first setup (target <= 0.25) ${r.rerunMs / r.setupMs <= 0.25 ? 'OK' : 'MISSED'}`,
+    `  sf anzenna verify:                ${(r.verifyMs / 1000).toFixed(1)} s, ${(r.verifyMs / r.setupMs).toFixed(2)}x the first setup (target <= 0.25) ${r.verifyMs / r.setupMs <= 0.25 ? 'OK' : 'MISSED'}`,
     `requests setup sent: ${r.requests} (+${r.polls} status polls) against a minimum of ${r.minimum}: ratio ${r.requestRatio.toFixed(2)} (target <= 1.3) ${r.requestRatio <= 1.3 ? 'OK' : 'MISSED'}`,
     `  by operation: ${Object.entries(r.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `deploy completion noticed after: ${r.noticeMs.map((ms) => `${Math.round(ms)} ms`).join(', ')} (target <= 1000 ms) ${r.noticeMs.every((ms) => ms <= 1000) ? 'OK' : 'MISSED'}`,

@@ -154,24 +154,25 @@ describe('metadata XML', () => {
       [`<X><a>1</a></X>`, /lacks xmlns/],
       [`<X ${ns}><a b="1">1</a></X>`, /attributes are not allowed/],
       [`<X ${ns}><a><![CDATA[x]]></a></X>`, /CDATA/],
-      [`<X ${ns}><a>1</b></X>`, /closes <a>/],
+      [`<X ${ns}><a>1</b></X>`, /1:56: Expected closing tag 'a'.*instead of closing tag 'b'/],
       [`<X ${ns}><a>text<b>1</b></a></X>`, /mixes text and elements/],
       [`<X ${ns}><a>&bogus;</a></X>`, /Unknown entity/],
       [`<X ${ns}><a>1</a></X><Y/>`, /after the root/],
-      [`<X ${ns}><a>1</a>`, /missing <\/X>/],
+      [`<X ${ns}><a>1</a>`, /Unclosed tag 'X'/],
+      [`<X ${ns}><a>a & b</a></X>`, /char '&' is not expected/],
     ];
     for (const [xml, reason] of bad) assert.throws(() => parseMetadataXml(xml), reason, xml);
   });
 });
 
 describe('module hygiene', () => {
-  it('plugin/src/metadata imports only node built-ins and its own relative modules (fast to load, no SDR or jsforce)', () => {
+  it('plugin/src/metadata imports only node built-ins, fast-xml-parser and its own relative modules (fast to load, no SDR or jsforce)', () => {
     const dir = join(forceAppDir, '..', 'plugin', 'src', 'metadata');
     for (const file of listFiles(dir).filter((f) => f.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8');
       const specifiers = [...source.matchAll(/\b(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
       for (const specifier of specifiers) {
-        assert.ok(specifier.startsWith('node:') || (specifier.startsWith('.') && specifier.endsWith('.js')), `${file} imports ${specifier}`);
+        assert.ok(specifier.startsWith('node:') || specifier === 'fast-xml-parser' || (specifier.startsWith('.') && specifier.endsWith('.js')), `${file} imports ${specifier}`);
       }
     }
   });

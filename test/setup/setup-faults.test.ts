@@ -98,7 +98,8 @@ describe('sf anzenna setup when the org fails', () => {
   });
 
   it('waits for a consumer key that propagates within --wait', async () => {
-    const o = await org({ propagationMs: 3000 });
+    const o = await org();
+    o.emu.faults.propagationRequests = 1; // the first login finds the key not yet active
     const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--wait', '1', '--json']);
     assert.equal(res.code, 0, res.stdout + res.stderr);
     const tokenCalls = o.emu.requestLog.filter((r) => r.path === '/services/oauth2/token');
@@ -107,12 +108,13 @@ describe('sf anzenna setup when the org fails', () => {
   });
 
   it('fails with ConsumerKeyNotPropagatedError beyond --wait, and a later run finishes', async () => {
-    const o = await org({ propagationMs: 4000 });
+    const o = await org();
+    o.emu.faults.propagationRequests = 1000;
     const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--wait', '0', '--json']);
     assert.equal(res.code, 1, res.stdout);
     assert.equal(res.json?.name, 'ConsumerKeyNotPropagatedError');
     assert.match(res.json?.actions?.join(' ') ?? '', /--wait/);
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    o.emu.faults.propagationRequests = 0; // the key has propagated
     const again = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--wait', '0', '--json']);
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.equal(again.json?.result?.changed, false);
@@ -128,15 +130,9 @@ describe('sf anzenna setup when the org fails', () => {
 
   it('refreshes an admin session that expires mid-run', async () => {
     const o = await org();
-    let expired = false;
-    const timer = setInterval(() => {
-      if (!expired && o.emu.requestLog.some((r) => r.operation === 'deploy')) {
-        o.emu.expireSessions();
-        expired = true;
-      }
-    }, 20);
-    const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']).finally(() => clearInterval(timer));
-    assert.equal(expired, true);
+    o.emu.faults.expireSessionsAfter('deploy'); // the session expires right after the first deploy request
+    const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']);
+    assert.equal(o.emu.faults.expireAfter.length, 0, 'the session expired mid-run');
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.ok(o.emu.requestLog.some((r) => r.status === 401 || r.status === 500), 'the expired session was refused once');
   });

@@ -15,7 +15,7 @@ describe('the verify runner', () => {
       calls: 0,
       fact: lazy(async () => {
         loads++;
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setImmediate(resolve));
         throw new Error('the org said no\nsecond line');
       }),
     };

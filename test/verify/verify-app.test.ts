@@ -99,9 +99,9 @@ describe('sf anzenna verify finds what is wrong with the app', () => {
       expectCheck(run, 'org.eventLogGeneration', 'fail', /off/, /Generate event log files/);
       const drift = expectCheck(run, 'app.drift', 'warn', /difference\(s\)/, /sf anzenna setup --target-org admin@anzenna-emu\.example/);
       const lines = (drift.details ?? []).join('\n');
-      assert.match(lines, /ExternalClientApplication Anzenna: contactEmail is someone@else\.example, the source has support@anzenna\.ai/);
-      assert.match(lines, /ExtlClntAppOauthConfigurablePolicies Anzenna_oauth_defaultPolicy: ipRelaxationPolicyType is Enforce, the source has Bypass/);
-      assert.match(lines, /ExtlClntAppOauthSettings Anzenna_oauth: commaSeparatedOauthScopes is Api/);
+      assert.match(lines, /ExternalClientApplication Anzenna: contactEmail: someone@else\.example → support@anzenna\.ai/);
+      assert.match(lines, /ExtlClntAppOauthConfigurablePolicies Anzenna_oauth_defaultPolicy: ipRelaxationPolicyType: Enforce → Bypass/);
+      assert.match(lines, /ExtlClntAppOauthSettings Anzenna_oauth: commaSeparatedOauthScopes: Api → /);
       expectCheck(run, 'live.jwt', 'fail', /JWT bearer login failed/, /consumer key/);
       // One failure hides nothing: the user and certificate checks still ran.
       expectCheck(run, 'user.permissionSet', 'pass');

@@ -5,7 +5,7 @@
  * `oclif.hooks` as `sf-doctor-@sf-anzenna/plugin-anzenna`.
  */
 import { ConfigAggregator, Lifecycle, Messages, Org, OrgConfigProperties } from '@salesforce/core';
-import { findMetadataSource } from '../setup/source.js';
+import { findMetadataSource } from '../project/source.js';
 import { resolveVerifyOptions } from '../verify/options.js';
 import { runVerify } from '../verify/run-verify.js';
 

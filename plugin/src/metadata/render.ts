@@ -93,7 +93,7 @@ export type RenderBundleResult = {
   readonly files: readonly string[];
 };
 
-type TemplateKey = Exclude<ComponentKey, 'globalSettings'>;
+export type TemplateKey = Exclude<ComponentKey, 'globalSettings'>;
 
 const TEMPLATE_ROOTS: Record<TemplateKey, string> = {
   eca: 'ExternalClientApplication',
@@ -149,7 +149,7 @@ async function loadTemplate(sourceDir: string, key: TemplateKey): Promise<Metada
   return doc;
 }
 
-function validate(options: RenderBundleOptions): void {
+function validate(options: RenderOptions): void {
   const problems: Array<[string, string | undefined]> = [
     ['contactEmail', checkEmail(options.contactEmail)],
     ['label', options.label === undefined ? undefined : checkLabel(options.label)],
@@ -199,19 +199,88 @@ async function prepareOutputDir(outputDir: string): Promise<void> {
   await mkdir(outputDir, { recursive: true });
 }
 
-/**
- * Renders the bundle for `options.appName` into `options.outputDir` (see the module comment for the
- * layout). Names and cross-references are derived with componentNames(); every other value comes
- * from the templates. Throws MetadataInputError for bad options or templates.
- */
-export async function renderBundle(options: RenderBundleOptions): Promise<RenderBundleResult> {
-  validate(options);
-  const names = componentNames(options.appName, {
+export type RenderedDocument = ComponentRef & {
+  readonly key: ComponentKey;
+  readonly stage: StageName;
+  /** The file's text, exactly as it is written. */
+  readonly xml: string;
+  /** File mode when written (the global OAuth settings are owner-only). */
+  readonly mode: number;
+};
+
+/** The bundle in memory: nothing written. Writers put it where it is needed (deploy staging, a project's package dir). */
+export type RenderedBundle = {
+  readonly names: ComponentNames;
+  /** The consumer key in the global OAuth settings (given or generated); empty when the org's own key is kept. */
+  readonly consumerKey: string;
+  readonly preAuthorized: { readonly profiles: readonly string[]; readonly permissionSets: readonly string[] };
+  readonly documents: readonly RenderedDocument[];
+};
+
+export type Templates = ReadonlyMap<TemplateKey, MetadataDocument>;
+
+/** The templates of a source directory, checked (every one, opt-ins included). */
+export async function loadTemplates(sourceDir: string): Promise<Templates> {
+  const dir = resolve(sourceDir);
+  const keys = Object.keys(TEMPLATE_ROOTS) as TemplateKey[];
+  const docs = await Promise.all(keys.map((key) => loadTemplate(dir, key)));
+  return new Map(keys.map((key, i) => [key, docs[i]]));
+}
+
+function namesFor(options: RenderOptions): ComponentNames {
+  return componentNames(options.appName, {
     profile: options.profileName,
     permissionSet: options.permissionSetName,
     oauthPolicy: options.oauthPolicyName,
     appPolicy: options.appPolicyName,
   });
+}
+
+function cloneDoc(doc: MetadataDocument): MetadataDocument {
+  return structuredClone(doc);
+}
+
+/** The app and its satellites (stage2), as the templates have them with our names and choices set. */
+function renderApp(docs: (key: TemplateKey) => MetadataDocument, options: RenderOptions, names: ComponentNames, label: string, access: { profiles: string[]; permissionSets: string[] }): void {
+  const eca = docs('eca');
+  setText(eca, 'label', label);
+  setText(eca, 'contactEmail', options.contactEmail);
+  if (options.description !== undefined) setText(eca, 'description', options.description);
+  if (options.orgId !== undefined) setText(eca, 'orgScopedExternalApp', `${options.orgId}:${names.appName}`);
+
+  const oauthSettings = docs('oauthSettings');
+  setText(oauthSettings, 'externalClientApplication', names.appName);
+  setText(oauthSettings, 'label', `${label} OAuth Settings`);
+
+  const oauthPolicy = docs('oauthPolicy');
+  setText(oauthPolicy, 'externalClientApplication', names.appName);
+  setText(oauthPolicy, 'label', names.oauthPolicy);
+  setText(oauthPolicy, 'commaSeparatedProfile', access.profiles.join(LIST_SEPARATOR));
+  setText(oauthPolicy, 'commaSeparatedPermissionSet', access.permissionSets.join(LIST_SEPARATOR));
+  setText(oauthPolicy, 'ipRelaxationPolicyType', options.ipRelaxation);
+
+  const appPolicy = docs('appPolicy');
+  setText(appPolicy, 'externalClientApplication', names.appName);
+  setText(appPolicy, 'label', names.appPolicy);
+}
+
+/** Who may use it (stage1): the permission set labels. */
+function renderAccess(docs: (key: TemplateKey) => MetadataDocument, options: RenderOptions, names: ComponentNames, label: string): void {
+  setText(docs('permissionSet'), 'label', names.permissionSet === DEFAULT_PERMISSION_SET_NAME ? DEFAULT_PERMISSION_SET_LABEL : `${label} ${DEFAULT_PERMISSION_SET_LABEL}`);
+  if (options.viewAllData) setText(docs('viewAllDataPermissionSet'), 'label', `${label} View All Data`);
+  if (options.setupAudit) setText(docs('setupAuditPermissionSet'), 'label', `${label} Setup Audit`);
+}
+
+export type RenderOptions = Omit<RenderBundleOptions, 'sourceDir' | 'outputDir'>;
+
+/**
+ * Renders the bundle in memory from loaded templates: pure (no file, no network). Names and
+ * cross-references are derived with componentNames(); every other value comes from the templates.
+ * Throws MetadataInputError for bad options.
+ */
+export function renderDocuments(templates: Templates, options: RenderOptions): RenderedBundle {
+  validate(options);
+  const names = namesFor(options);
   const label = options.label ?? options.appName;
   const consumerKey = options.oauth.keepOrgConsumerKey ? undefined : options.oauth.consumerKey ?? generateConsumerKey();
   const globalSettingsXml = renderGlobalOauthSettings({
@@ -221,90 +290,58 @@ export async function renderBundle(options: RenderBundleOptions): Promise<Render
     callbackUrl: options.oauth.callbackUrl,
     label: `${label} Global OAuth Settings`,
   });
-
-  const sourceDir = resolve(options.sourceDir);
-  const templateKeys: TemplateKey[] = ['eca', 'oauthSettings', 'oauthPolicy', 'appPolicy', 'profile', 'permissionSet', 'eventSettings', 'realTimeEventSettings'];
-  if (options.viewAllData) templateKeys.push('viewAllDataPermissionSet');
-  if (options.setupAudit) templateKeys.push('setupAuditPermissionSet');
-  const docs = new Map<TemplateKey, MetadataDocument>();
-  for (const key of templateKeys) docs.set(key, await loadTemplate(sourceDir, key));
-  const doc = (key: TemplateKey): MetadataDocument => docs.get(key) as MetadataDocument;
-
-  const permissionSets = [
-    names.permissionSet,
-    ...(options.viewAllData ? [names.viewAllDataPermissionSet] : []),
-    ...(options.setupAudit ? [names.setupAuditPermissionSet] : []),
-  ];
-  const profiles = [names.profile];
-
-  // stage2: the app and its satellites
-  const eca = doc('eca');
-  setText(eca, 'label', label);
-  setText(eca, 'contactEmail', options.contactEmail);
-  if (options.description !== undefined) setText(eca, 'description', options.description);
-  if (options.orgId !== undefined) setText(eca, 'orgScopedExternalApp', `${options.orgId}:${names.appName}`);
-
-  const oauthSettings = doc('oauthSettings');
-  setText(oauthSettings, 'externalClientApplication', names.appName);
-  setText(oauthSettings, 'label', `${label} OAuth Settings`);
-
-  const oauthPolicy = doc('oauthPolicy');
-  setText(oauthPolicy, 'externalClientApplication', names.appName);
-  setText(oauthPolicy, 'label', names.oauthPolicy);
-  setText(oauthPolicy, 'commaSeparatedProfile', profiles.join(LIST_SEPARATOR));
-  setText(oauthPolicy, 'commaSeparatedPermissionSet', permissionSets.join(LIST_SEPARATOR));
-  setText(oauthPolicy, 'ipRelaxationPolicyType', options.ipRelaxation);
-
-  const appPolicy = doc('appPolicy');
-  setText(appPolicy, 'externalClientApplication', names.appName);
-  setText(appPolicy, 'label', names.appPolicy);
-
-  // stage1: who may use it
-  setText(
-    doc('permissionSet'),
-    'label',
-    names.permissionSet === DEFAULT_PERMISSION_SET_NAME ? DEFAULT_PERMISSION_SET_LABEL : `${label} ${DEFAULT_PERMISSION_SET_LABEL}`
-  );
-  if (options.viewAllData) setText(doc('viewAllDataPermissionSet'), 'label', `${label} View All Data`);
-  if (options.setupAudit) setText(doc('setupAuditPermissionSet'), 'label', `${label} Setup Audit`);
-
-  const outputDir = resolve(options.outputDir);
-  const dirs = Object.fromEntries(STAGES.map((stage) => [stage, join(outputDir, stage)])) as Record<StageName, string>;
-  const refs = componentRefs(names);
-  const plan: Array<{ key: ComponentKey; stage: StageName; xml: string; mode?: number }> = [
-    { key: 'profile', stage: 'stage1', xml: serializeMetadataXml(doc('profile')) },
-    ...permissionSetKeys(options).map((key) => ({ key, stage: 'stage1' as const, xml: serializeMetadataXml(doc(key)) })),
-    { key: 'eca', stage: 'stage2', xml: serializeMetadataXml(eca) },
-    { key: 'oauthSettings', stage: 'stage2', xml: serializeMetadataXml(oauthSettings) },
-    // the certificate and consumer key are not secret, but this file is kept out of source control: owner-only
-    { key: 'globalSettings', stage: 'stage2', xml: globalSettingsXml, mode: 0o600 },
-    { key: 'oauthPolicy', stage: 'stage2', xml: serializeMetadataXml(oauthPolicy) },
-    { key: 'appPolicy', stage: 'stage2', xml: serializeMetadataXml(appPolicy) },
-    { key: 'eventSettings', stage: 'event-log-generation', xml: serializeMetadataXml(doc('eventSettings')) },
-    { key: 'realTimeEventSettings', stage: 'real-time-events', xml: serializeMetadataXml(doc('realTimeEventSettings')) },
-  ];
-
-  await prepareOutputDir(outputDir);
-  const components: RenderedComponent[] = [];
-  for (const item of plan) {
-    const ref = refs[item.key];
-    const file = join(dirs[item.stage], ...ref.path.split('/'));
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, item.xml, { encoding: 'utf8', flag: 'wx', mode: item.mode ?? 0o644 });
-    components.push({ ...ref, key: item.key, stage: item.stage, file });
-  }
-
-  return {
-    names,
-    consumerKey: consumerKey ?? '',
-    preAuthorized: { profiles, permissionSets },
-    dirs,
-    components,
-    files: components.map((component) => component.file),
+  const copies = new Map<TemplateKey, MetadataDocument>();
+  const docs = (key: TemplateKey): MetadataDocument => {
+    if (!copies.has(key)) copies.set(key, cloneDoc(templates.get(key) as MetadataDocument));
+    return copies.get(key) as MetadataDocument;
   };
+  const access = { profiles: [names.profile], permissionSets: [names.permissionSet, ...(options.viewAllData ? [names.viewAllDataPermissionSet] : []), ...(options.setupAudit ? [names.setupAuditPermissionSet] : [])] };
+  renderApp(docs, options, names, label, access);
+  renderAccess(docs, options, names, label);
+
+  const refs = componentRefs(names);
+  const item = (key: ComponentKey, stage: StageName, xml: string, mode = 0o644): RenderedDocument => ({ ...refs[key], key, stage, xml, mode });
+  const serialized = (key: TemplateKey, stage: StageName): RenderedDocument => item(key, stage, serializeMetadataXml(docs(key)));
+  const documents: RenderedDocument[] = [
+    serialized('profile', 'stage1'),
+    ...permissionSetKeys(options).map((key) => serialized(key, 'stage1')),
+    serialized('eca', 'stage2'),
+    serialized('oauthSettings', 'stage2'),
+    // the certificate and consumer key are not secret, but this file is kept out of source control: owner-only
+    item('globalSettings', 'stage2', globalSettingsXml, 0o600),
+    serialized('oauthPolicy', 'stage2'),
+    serialized('appPolicy', 'stage2'),
+    serialized('eventSettings', 'event-log-generation'),
+    serialized('realTimeEventSettings', 'real-time-events'),
+  ];
+  return { names, consumerKey: consumerKey ?? '', preAuthorized: access, documents };
 }
 
-function permissionSetKeys(options: RenderBundleOptions): TemplateKey[] {
+/** Writes a rendered bundle as one deployable source tree per stage under `outputDir` (new or empty, outside any project). */
+export async function writeBundle(bundle: RenderedBundle, outputDir: string): Promise<RenderBundleResult> {
+  const root = resolve(outputDir);
+  const dirs = Object.fromEntries(STAGES.map((stage) => [stage, join(root, stage)])) as Record<StageName, string>;
+  await prepareOutputDir(root);
+  const components: RenderedComponent[] = [];
+  for (const doc of bundle.documents) {
+    const file = join(dirs[doc.stage], ...doc.path.split('/'));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, doc.xml, { encoding: 'utf8', flag: 'wx', mode: doc.mode });
+    components.push({ type: doc.type, fullName: doc.fullName, path: doc.path, key: doc.key, stage: doc.stage, file });
+  }
+  return { names: bundle.names, consumerKey: bundle.consumerKey, preAuthorized: bundle.preAuthorized, dirs, components, files: components.map((c) => c.file) };
+}
+
+/**
+ * Renders the bundle for `options.appName` into `options.outputDir` (see the module comment for the
+ * layout): loadTemplates, renderDocuments, writeBundle. Throws MetadataInputError for bad options or templates.
+ */
+export async function renderBundle(options: RenderBundleOptions): Promise<RenderBundleResult> {
+  validate(options);
+  return writeBundle(renderDocuments(await loadTemplates(options.sourceDir), options), options.outputDir);
+}
+
+function permissionSetKeys(options: RenderOptions): TemplateKey[] {
   return [
     'permissionSet',
     ...(options.viewAllData ? (['viewAllDataPermissionSet'] as const) : []),

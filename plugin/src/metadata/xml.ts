@@ -1,11 +1,13 @@
 /**
- * The small XML subset that Metadata API source files use: one root element in the
+ * The small XML subset that Metadata API source files use (parsed and written with fast-xml-parser): one root element in the
  * metadata namespace, nested elements, text in leaf elements, no attributes below the
  * root, no CDATA, no mixed content. Enough to read the templates in force-app, change
  * values and write them back in Salesforce's own layout (4-space indent, fields in
  * the order they were read, new fields inserted alphabetically as a retrieve does).
  * Anything outside the subset is rejected with a reason instead of being guessed at.
  */
+
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 
@@ -66,125 +68,52 @@ export function unescapeXml(value: string): string {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-class Scanner {
-  public pos = 0;
-  public constructor(private readonly text: string, private readonly source: string) {}
+/**
+ * fast-xml-parser does the tokenizing and the well-formedness check; entities are decoded (and unknown ones
+ * refused) by unescapeXml, and the subset rules (one namespaced root, no attributes below it, no CDATA, no
+ * mixed content) are checked on its tree.
+ */
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  cdataPropName: '#cdata',
+  commentPropName: '#comment',
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
 
-  public fail(message: string): never {
-    const before = this.text.slice(0, this.pos);
-    const line = before.split('\n').length;
-    const column = this.pos - before.lastIndexOf('\n');
-    throw new XmlFormatError(`${this.source}:${line}:${column}: ${message}`);
+/** Writes in Salesforce's layout: 4-space indent, one element a line; escaping is escapeXml's (all five entities). */
+const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', format: true, indentBy: INDENT, suppressEmptyNode: false, processEntities: false });
+
+type FxpNode = Record<string, unknown>;
+
+const nameOf = (node: FxpNode): string => Object.keys(node).find((k) => k !== ':@') as string;
+
+function toElement(node: FxpNode, fail: (message: string) => never): XmlElement {
+  const name = nameOf(node);
+  if (node[':@']) fail(`attributes are not allowed on <${name}>`);
+  const children: XmlElement[] = [];
+  let text = '';
+  for (const child of node[name] as FxpNode[]) {
+    const kind = nameOf(child);
+    if (kind === '#comment') continue;
+    if (kind === '#cdata') fail('CDATA sections are not supported in metadata source');
+    if (kind === '#text') text += String(child['#text']);
+    else children.push(toElement(child, fail));
   }
-
-  public startsWith(token: string): boolean {
-    return this.text.startsWith(token, this.pos);
+  if (children.length > 0) {
+    if (text.trim() !== '') fail(`<${name}> mixes text and elements`);
+    return { name, children };
   }
-
-  public get done(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  public skipWhitespace(): void {
-    while (!this.done && /\s/.test(this.text[this.pos])) this.pos++;
-  }
-
-  /** Skips whitespace and comments. */
-  public skipMisc(): void {
-    for (;;) {
-      this.skipWhitespace();
-      if (!this.startsWith('<!--')) return;
-      const end = this.text.indexOf('-->', this.pos + 4);
-      if (end < 0) this.fail('unterminated comment');
-      this.pos = end + 3;
-    }
-  }
-
-  public readUntil(token: string, what: string): string {
-    const end = this.text.indexOf(token, this.pos);
-    if (end < 0) this.fail(`unterminated ${what}`);
-    const value = this.text.slice(this.pos, end);
-    this.pos = end + token.length;
-    return value;
-  }
-
-  public readName(): string {
-    const match = /^[^\s/>=]+/.exec(this.text.slice(this.pos, this.pos + 256));
-    if (!match || !NAME.test(match[0])) this.fail('expected an element name');
-    this.pos += match[0].length;
-    return match[0];
-  }
-
-  /** Reads `<name attrs>` or `<name attrs/>` starting at '<'; returns the name, attributes and whether it self-closes. */
-  public readStartTag(): { name: string; attributes: Map<string, string>; selfClosing: boolean } {
-    this.pos++; // '<'
-    const name = this.readName();
-    const attributes = new Map<string, string>();
-    for (;;) {
-      this.skipWhitespace();
-      if (this.startsWith('/>')) {
-        this.pos += 2;
-        return { name, attributes, selfClosing: true };
-      }
-      if (this.startsWith('>')) {
-        this.pos += 1;
-        return { name, attributes, selfClosing: false };
-      }
-      const attribute = this.readName();
-      this.skipWhitespace();
-      if (!this.startsWith('=')) this.fail(`expected "=" after attribute ${attribute}`);
-      this.pos++;
-      this.skipWhitespace();
-      const quote = this.text[this.pos];
-      if (quote !== '"' && quote !== "'") this.fail(`expected a quoted value for attribute ${attribute}`);
-      this.pos++;
-      const value = this.readUntil(quote, 'attribute value');
-      if (attributes.has(attribute)) this.fail(`duplicate attribute ${attribute}`);
-      attributes.set(attribute, unescapeXml(value));
-    }
-  }
-
-  /** Reads the content of an element whose start tag was just read, through its end tag. */
-  public readContent(name: string): XmlElement {
-    const children: XmlElement[] = [];
-    let text = '';
-    for (;;) {
-      if (this.done) this.fail(`missing </${name}>`);
-      if (this.startsWith('</')) {
-        this.pos += 2;
-        const closing = this.readName();
-        this.skipWhitespace();
-        if (!this.startsWith('>')) this.fail(`malformed end tag </${closing}`);
-        this.pos++;
-        if (closing !== name) this.fail(`</${closing}> closes <${name}>`);
-        break;
-      }
-      if (this.startsWith('<!--')) {
-        this.readUntil('-->', 'comment');
-        continue;
-      }
-      if (this.startsWith('<![CDATA[')) this.fail('CDATA sections are not supported in metadata source');
-      if (this.startsWith('<!') || this.startsWith('<?')) this.fail('unexpected markup declaration or processing instruction');
-      if (this.startsWith('<')) {
-        const start = this.readStartTag();
-        if (start.attributes.size > 0) this.fail(`attributes are not allowed on <${start.name}>`);
-        children.push(start.selfClosing ? { name: start.name, text: '' } : this.readContent(start.name));
-        continue;
-      }
-      const next = this.text.indexOf('<', this.pos);
-      const end = next < 0 ? this.text.length : next;
-      text += this.text.slice(this.pos, end);
-      this.pos = end;
-    }
-    if (children.length > 0) {
-      if (text.trim() !== '') this.fail(`<${name}> mixes text and elements`);
-      return { name, children };
-    }
-    try {
-      return { name, text: unescapeXml(text) };
-    } catch (error) {
-      return this.fail(`in <${name}>: ${(error as Error).message}`);
-    }
+  try {
+    return { name, text: unescapeXml(text) };
+  } catch (error) {
+    return fail(`in <${name}>: ${(error as Error).message}`);
   }
 }
 
@@ -193,43 +122,41 @@ class Scanner {
  * The root element must carry exactly the metadata namespace and no other attribute.
  */
 export function parseMetadataXml(xml: string, source = 'metadata file'): MetadataDocument {
-  const scanner = new Scanner(xml.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), source);
-  if (scanner.startsWith('<?xml')) {
-    const declaration = scanner.readUntil('?>', 'XML declaration');
-    if (/encoding\s*=\s*["'](?!utf-8["'])/i.test(declaration)) scanner.fail('only UTF-8 is supported');
+  const text = xml.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const fail = (message: string, line?: number, column?: number): never => {
+    throw new XmlFormatError(`${source}${line ? `:${line}:${column ?? 1}` : ''}: ${message}`);
+  };
+  if (/^<\?xml[^>]*encoding\s*=\s*["'](?!utf-8["'])/i.test(text)) fail('only UTF-8 is supported');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) fail(valid.err.msg, valid.err.line, valid.err.col);
+  const roots = (parser.parse(text) as FxpNode[]).filter((n) => !['#comment', '#text'].includes(nameOf(n)));
+  if (roots.length !== 1) fail(roots.length === 0 ? 'expected the root element' : 'content after the root element');
+  const root = roots[0];
+  const name = nameOf(root);
+  const attributes = (root[':@'] ?? {}) as Record<string, string>;
+  for (const [attribute, value] of Object.entries(attributes)) {
+    if (attribute !== 'xmlns') fail(`unexpected attribute ${attribute} on <${name}>`);
+    if (value !== METADATA_NAMESPACE) fail(`<${name}> must be in the ${METADATA_NAMESPACE} namespace, not ${value}`);
   }
-  scanner.skipMisc();
-  if (!scanner.startsWith('<') || scanner.startsWith('</') || scanner.startsWith('<!') || scanner.startsWith('<?')) {
-    scanner.fail('expected the root element');
-  }
-  const start = scanner.readStartTag();
-  for (const [attribute, value] of start.attributes) {
-    if (attribute !== 'xmlns') scanner.fail(`unexpected attribute ${attribute} on <${start.name}>`);
-    if (value !== METADATA_NAMESPACE) scanner.fail(`<${start.name}> must be in the ${METADATA_NAMESPACE} namespace, not ${value}`);
-  }
-  if (!start.attributes.has('xmlns')) scanner.fail(`<${start.name}> lacks xmlns="${METADATA_NAMESPACE}"`);
-  const root: XmlElement = start.selfClosing ? { name: start.name, children: [] } : scanner.readContent(start.name);
-  scanner.skipMisc();
-  if (!scanner.done) scanner.fail('content after the root element');
-  return { root: start.name, children: root.children ?? [] };
+  if (!('xmlns' in attributes)) fail(`<${name}> lacks xmlns="${METADATA_NAMESPACE}"`);
+  const element = toElement({ [name]: root[name] }, fail);
+  return { root: name, children: element.children ?? [] };
 }
 
-function serializeElement(element: XmlElement, depth: number): string {
-  const pad = INDENT.repeat(depth);
+function toNode(element: XmlElement): FxpNode {
   if (element.children !== undefined) {
     if (element.text !== undefined) throw new XmlFormatError(`<${element.name}> has both text and children`);
-    const inner = element.children.map((child) => serializeElement(child, depth + 1)).join('');
-    return `${pad}<${element.name}>\n${inner}${pad}</${element.name}>\n`;
+    return { [element.name]: element.children.map(toNode) };
   }
-  return `${pad}<${element.name}>${escapeXml(element.text ?? '')}</${element.name}>\n`;
+  return { [element.name]: element.text ? [{ '#text': escapeXml(element.text) }] : [] };
 }
 
 /** Writes a document the way Salesforce does: declaration, namespaced root, 4-space indent, trailing newline. */
 export function serializeMetadataXml(doc: MetadataDocument): string {
   if (!NAME.test(doc.root)) throw new XmlFormatError(`Invalid root element name "${doc.root}"`);
   for (const child of doc.children) assertNames(child);
-  const body = doc.children.map((child) => serializeElement(child, 1)).join('');
-  return `${XML_DECLARATION}\n<${doc.root} xmlns="${METADATA_NAMESPACE}">\n${body}</${doc.root}>\n`;
+  const body = (builder.build([{ [doc.root]: doc.children.map(toNode), ':@': { xmlns: METADATA_NAMESPACE } }]) as string).trim();
+  return `${XML_DECLARATION}\n${body}\n`;
 }
 
 function assertNames(element: XmlElement): void {

@@ -8,9 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import {
   assertKeyMatchesCertificate,
   buildKeyAndCertificate,
@@ -25,6 +24,9 @@ import {
   type CertificateInfo,
   type KeyFormat,
 } from '../cert/index.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 export type KeyMode = 'vendor' | 'own' | 'reused' | 'generated';
 
@@ -44,7 +46,8 @@ export type KeyMaterialOptions = {
   certificateFile?: string;
   privateKeyFile?: string;
   outputDir: string;
-  fileBase: string;
+  /** Where a pair of an earlier run is found and a new one written (keyFilePaths). */
+  paths: { key: string; certificate: string };
   appName: string;
   keySize: number;
   keyFormat: KeyFormat;
@@ -55,9 +58,7 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new SfError(`Cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'FileUnreadableError', [
-      `Check the path and the file's permissions.`,
-    ]);
+    throw messages.createError('error.FileUnreadable', [what, path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]);
   }
 }
 
@@ -71,9 +72,7 @@ async function loadPair(certPath: string, keyPath: string, mode: KeyMode): Promi
 
 export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<KeyMaterial> {
   if (options.privateKeyFile && !options.certificateFile) {
-    throw new SfError('--private-key-file needs the certificate made from that key.', 'CertificateFileMissingError', [
-      'Pass --certificate-file with the matching certificate, or leave both out to generate a new pair.',
-    ]);
+    throw messages.createError('error.CertificateFileMissing');
   }
   if (options.certificateFile && options.privateKeyFile) {
     return loadPair(options.certificateFile, options.privateKeyFile, 'own');
@@ -84,15 +83,13 @@ export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<K
     return { mode: 'vendor', certificatePem, certificatePath: options.certificateFile, info, warnings };
   }
 
-  const keyPath = join(options.outputDir, `${options.fileBase}.key`);
-  const certPath = join(options.outputDir, `${options.fileBase}.crt`);
+  const keyPath = options.paths.key;
+  const certPath = options.paths.certificate;
   const haveKey = existsSync(keyPath);
   const haveCert = existsSync(certPath);
   if (haveKey && haveCert) return loadPair(certPath, keyPath, 'reused');
   if (haveKey !== haveCert) {
-    throw new SfError(`Found ${haveKey ? keyPath : certPath} without its ${haveKey ? 'certificate' : 'key'}.`, 'KeyPairIncompleteError', [
-      `Move the lone file away (or restore its partner), then run the command again; or pass --certificate-file and --private-key-file.`,
-    ]);
+    throw messages.createError('error.KeyPairIncomplete', [haveKey ? keyPath : certPath, haveKey ? 'certificate' : 'key']);
   }
 
   const { keyPair, certificatePem } = await buildKeyAndCertificate({

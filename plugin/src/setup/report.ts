@@ -3,6 +3,7 @@
  * the same facts; neither ever carries key material.
  */
 import type { Messages } from '@salesforce/core';
+import { formatPlan } from '../plan/plan.js';
 import type { SetupResult } from './result.js';
 
 const SYMBOL: Record<string, string> = { pass: '✔', warn: '!', fail: '✖', skip: '-' };
@@ -29,9 +30,8 @@ export function renderSetupReport(result: SetupResult, messages: Messages<string
   }
   lines.push('');
   if (result.dryRun) {
-    lines.push('Dry run: nothing was changed. It would:');
-    for (const c of result.changes) lines.push(`  - ${c.action}: ${c.detail}`);
-    if (result.changes.length === 0) lines.push('  - nothing beyond the validated deploys');
+    lines.push('Dry run: nothing was changed. The plan (each action, each field from → to):');
+    for (const line of formatPlan(result.plan)) lines.push(`  ${line}`);
     return lines.join('\n');
   }
   if (!result.changed) lines.push(messages.getMessage('info.noChanges'), '');

@@ -2,9 +2,10 @@
  * What setup hands over: the fields the vendors ask for, ready-to-paste blocks for Anzenna and for an
  * Elastic-based collector (AQUILA/CyTech), and the checks that ran. Never key material: only the path.
  */
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+import type { CheckOutcome, CheckStatus } from '../checks/model.js';
+import type { Action } from '../plan/plan.js';
 
-export type CheckOutcome = { id: string; status: CheckStatus; message: string };
+export type { CheckOutcome, CheckStatus } from '../checks/model.js';
 
 export type SetupChange = { action: string; detail: string };
 
@@ -32,6 +33,8 @@ export type SetupResult = {
   /** False when the org already matched and nothing was written. */
   changed: boolean;
   changes: SetupChange[];
+  /** The plan: what was (or, with --dry-run, would be) done, action by action; [] when nothing needed doing. */
+  plan: Action[];
   checks: CheckOutcome[];
   eventLogs?: { types: EventTypeLine[]; sampleFile?: { id: string; eventType: string; logDate: string; bytes: number; headerMatches: boolean } };
   /** With --verify: the outcome of every `sf anzenna verify` check run at the end. */

@@ -1,39 +1,34 @@
 /**
- * The app as the org holds it, next to the bundle setup would deploy today: rendered exactly as setup
- * renders it (same templates, the org's own consumer key and certificate, the policy names the org uses),
- * so a field-by-field comparison shows real drift and nothing else.
+ * The app as the org holds it, next to the bundle setup would deploy today: rendered in memory exactly as
+ * setup renders it (same templates, the org's own consumer key and certificate, the policy names the org
+ * uses), so a field-by-field comparison (plan/plan.ts, as setup's plan) shows real drift and nothing else.
+ * The org's copy comes from the same reader setup uses (org/state.ts).
  */
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { buildKeyAndCertificate, parseCertificatePem } from '../cert/index.js';
-import {
-  checkConsumerKey,
-  renderBundle,
-  type ComponentKey,
-  type RenderBundleResult,
-} from '../metadata/index.js';
+import { checkConsumerKey, loadTemplates, renderDocuments, type ComponentKey, type RenderedBundle, type RenderedDocument } from '../metadata/index.js';
 import { getText, parseMetadataXml, type MetadataDocument } from '../metadata/xml.js';
-import { listPolicyNames, readBundleFromOrg, readComponentXml } from '../setup/metadata-transfer.js';
-import type { OrganizationFacts } from '../setup/org-facts.js';
-import type { VerifyOptions } from './context.js';
+import type { OrganizationFacts } from '../org/facts.js';
+import { readComponentXml } from '../org/metadata-read.js';
+import { readOurComponents, type OurComponents } from '../org/state.js';
+import type { VerifyInputs } from '../project/inputs.js';
 
 export type GlobalSettings = { xml?: string; certificate?: string; consumerKey?: string };
 
 export type AppFacts = {
   exists: boolean;
-  bundle: RenderBundleResult;
+  /** What setup would deploy, in memory; `components` are its documents. */
+  bundle: RenderedBundle & { components: readonly RenderedDocument[] };
   /** Our components' source XML as the org holds them, by `<type>:<fullName>`. */
-  inOrg: Map<string, string>;
-  /** What we would deploy, by `<type>:<fullName>`. */
-  rendered: Map<string, string>;
+  inOrg: ReadonlyMap<string, string>;
   viewAllData: boolean;
   setupAudit: boolean;
   /** The org's copy of one of our components, parsed. */
   doc(key: ComponentKey): MetadataDocument | undefined;
 };
 
-export type AppRenderOptions = Pick<VerifyOptions, 'appName' | 'label' | 'contactEmail' | 'ipRelaxation' | 'viewAllData' | 'setupAudit' | 'sourceDir' | 'workDir'> & {
+export type AppRenderOptions = Pick<VerifyInputs, 'appName' | 'label' | 'contactEmail' | 'ipRelaxation' | 'viewAllData' | 'setupAudit'> & {
+  sourceDir: string;
   /** A certificate to render with when the org has none (the local one). */
   fallbackCertificate?: string;
   /** A consumer key to render with when the org's cannot be read (the one given). */
@@ -77,61 +72,43 @@ async function placeholderCertificate(appName: string): Promise<string> {
   return certificatePem;
 }
 
+/** The opt-in permission sets: as configured, else as the org's policy pre-authorizes them. */
+function optIns(ours: OurComponents, options: AppRenderOptions): { viewAllData: boolean; setupAudit: boolean } {
+  const policyXml = ours.get('oauthPolicy');
+  const preAuthorized = policyXml ? csv(getText(parseMetadataXml(policyXml, 'OAuth policy (org)'), 'commaSeparatedPermissionSet')) : [];
+  return {
+    viewAllData: options.viewAllData ?? preAuthorized.includes(ours.names.viewAllDataPermissionSet),
+    setupAudit: options.setupAudit ?? preAuthorized.includes(ours.names.setupAuditPermissionSet),
+  };
+}
+
 export async function loadAppFacts(conn: Connection, org: OrganizationFacts, global: GlobalSettings, options: AppRenderOptions): Promise<AppFacts> {
-  const certificatePem = parses(global.certificate)
-    ? asPem(global.certificate)
-    : options.fallbackCertificate ?? (await placeholderCertificate(options.appName));
+  const [ours, templates] = await Promise.all([readOurComponents(conn, options.appName), loadTemplates(options.sourceDir)]);
+  const certificatePem = parses(global.certificate) ? asPem(global.certificate) : options.fallbackCertificate ?? (await placeholderCertificate(options.appName));
   const usable = (key: string | undefined): string | undefined => (key !== undefined && checkConsumerKey(key) === undefined ? key : undefined);
   const consumerKey = usable(global.consumerKey?.trim()) ?? usable(options.fallbackConsumerKey?.trim());
-
-  const render = async (extra: { viewAllData: boolean; setupAudit: boolean; oauthPolicyName?: string; appPolicyName?: string; orgId?: string }): Promise<RenderBundleResult> => {
-    const outputDir = join(options.workDir, 'bundle');
-    await rm(outputDir, { recursive: true, force: true });
-    return renderBundle({
-      sourceDir: options.sourceDir,
-      outputDir,
-      appName: options.appName,
-      label: options.label,
-      contactEmail: options.contactEmail,
-      ipRelaxation: options.ipRelaxation,
-      oauth: { certificatePem, callbackUrl: org.myDomainUrl, consumerKey },
-      ...extra,
-    });
-  };
-
-  // One read covers every component the org may have, the opt-in permission sets included.
-  let bundle = await render({ viewAllData: true, setupAudit: true });
-  let inOrg = await readBundleFromOrg(conn, bundle, global.xml ?? '');
-  const exists = inOrg.has(componentKey('ExternalClientApplication', bundle.names.eca));
-  let policyNames: { oauthPolicyName?: string; appPolicyName?: string } = {};
-  if (exists && (!inOrg.has(componentKey('ExtlClntAppOauthConfigurablePolicies', bundle.names.oauthPolicy)) || !inOrg.has(componentKey('ExtlClntAppConfigurablePolicies', bundle.names.appPolicy)))) {
-    // Salesforce may have named the auto-created policies differently (setup updates those, so do we).
-    policyNames = await listPolicyNames(conn, options.appName);
-    if (policyNames.oauthPolicyName || policyNames.appPolicyName) {
-      bundle = await render({ viewAllData: true, setupAudit: true, ...policyNames });
-      inOrg = await readBundleFromOrg(conn, bundle, global.xml ?? '');
-    }
-  }
-
-  // The opt-in permission sets: as configured, else as the org's policy pre-authorizes them.
-  const policyXml = inOrg.get(componentKey('ExtlClntAppOauthConfigurablePolicies', bundle.names.oauthPolicy));
-  const preAuthorized = policyXml ? csv(getText(parseMetadataXml(policyXml, 'OAuth policy (org)'), 'commaSeparatedPermissionSet')) : [];
-  const viewAllData = options.viewAllData ?? preAuthorized.includes(bundle.names.viewAllDataPermissionSet);
-  const setupAudit = options.setupAudit ?? preAuthorized.includes(bundle.names.setupAuditPermissionSet);
-  bundle = await render({ viewAllData, setupAudit, ...policyNames, orgId: exists ? org.orgId : undefined });
-
-  const rendered = new Map<string, string>();
-  for (const c of bundle.components) rendered.set(componentKey(c.type, c.fullName), await readFile(c.file, 'utf8'));
-  const final = bundle;
+  const { viewAllData, setupAudit } = optIns(ours, options);
+  const bundle = renderDocuments(templates, {
+    appName: options.appName,
+    label: options.label,
+    contactEmail: options.contactEmail,
+    ipRelaxation: options.ipRelaxation,
+    viewAllData,
+    setupAudit,
+    ...ours.policyNames,
+    oauth: { certificatePem, callbackUrl: org.myDomainUrl, consumerKey },
+    orgId: ours.appExists ? org.orgId : undefined,
+  });
+  const inOrg = new Map(ours.xml);
+  if (global.xml) inOrg.set(componentKey('ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings), global.xml);
   return {
-    exists,
-    bundle,
+    exists: ours.appExists,
+    bundle: { ...bundle, components: bundle.documents },
     inOrg,
-    rendered,
     viewAllData,
     setupAudit,
     doc: (key) => {
-      const ref = final.components.find((c) => c.key === key);
+      const ref = bundle.documents.find((c) => c.key === key);
       const xml = ref ? inOrg.get(componentKey(ref.type, ref.fullName)) : undefined;
       return xml ? parseMetadataXml(xml, `${ref?.type ?? key} (org)`) : undefined;
     },

@@ -4,7 +4,7 @@
  */
 import type { ComponentKey, IpRelaxationPolicy } from '../metadata/index.js';
 import { getText, type MetadataDocument } from '../metadata/xml.js';
-import { compareXml } from '../setup/drift.js';
+import { componentChanges, formatChange } from '../plan/plan.js';
 import { componentKey, csv, type AppFacts } from './app-facts.js';
 import { setupCommand } from './checks-org.js';
 import type { VerifyContext } from './context.js';
@@ -200,13 +200,8 @@ export const appChecks: Array<Check<VerifyContext>> = [
     async run(ctx) {
       const app = await existingApp(ctx);
       const compared = app.bundle.components.filter((c) => c.stage === 'stage1' || c.stage === 'stage2');
-      const details: string[] = [];
-      for (const c of compared) {
-        const key = componentKey(c.type, c.fullName);
-        for (const d of compareXml(app.rendered.get(key) ?? '', app.inOrg.get(key), c.path)) {
-          details.push(d.field === '(component)' ? `${c.type} ${c.fullName}: missing in the org` : `${c.type} ${c.fullName}: ${d.field} is ${d.actual}, the source has ${d.expected}`);
-        }
-      }
+      // The same comparison setup's plan makes: a field changed behind setup's back reads the same in both.
+      const details = compared.flatMap((c) => componentChanges(c, app.inOrg.get(componentKey(c.type, c.fullName))).map(formatChange));
       const source = ctx.options.metadataSource === 'project' ? `the project's force-app (${ctx.options.sourceDir})` : 'the force-app bundled with the plugin';
       if (details.length === 0) return pass(`All ${compared.length} components match ${source}.`);
       return warn(

@@ -6,6 +6,8 @@
 import type { X509Certificate } from 'node:crypto';
 import { daysUntil, describeCertificate, EXPIRY_WARNING_DAYS, parseCertificatePem, type CertificateInfo } from '../cert/index.js';
 import { checkConsumerKey } from '../metadata/index.js';
+import { DEFAULT_APP_NAME } from '../defaults.js';
+import { keyFilePaths } from '../project/inputs.js';
 import { asPem } from './app-facts.js';
 import { setupCommand } from './checks-org.js';
 import type { VerifyContext } from './context.js';
@@ -28,9 +30,12 @@ async function deployedCertificate(ctx: VerifyContext): Promise<{ cert: X509Cert
 const mask = (key: string): string => (key.length > 12 ? `${key.slice(0, 6)}…${key.slice(-4)}` : '…');
 
 function rotationActions(ctx: VerifyContext): string[] {
+  // cert generate names its files after --app-name by the same rule setup and verify use (keyFilePaths).
+  const next = keyFilePaths('./anzenna-jwt-next', ctx.options.appName);
+  const appFlag = ctx.options.appName === DEFAULT_APP_NAME ? '' : ` --app-name ${ctx.options.appName}`;
   return [
     `Vendor key (Anzenna): download a new cert.pem from the vendor, then run ${setupCommand(ctx)} --certificate-file cert.pem.`,
-    `Your own key: run sf anzenna cert generate --output-dir ./anzenna-jwt-next, then ${setupCommand(ctx)} --certificate-file ./anzenna-jwt-next/${ctx.options.appName.toLowerCase()}.crt --private-key-file ./anzenna-jwt-next/${ctx.options.appName.toLowerCase()}.key, and give the collector the new key.`,
+    `Your own key: run sf anzenna cert generate --output-dir ./anzenna-jwt-next${appFlag}, then ${setupCommand(ctx)} --certificate-file ${next.certificate} --private-key-file ${next.key}, and give the collector the new key.`,
   ];
 }
 
@@ -83,7 +88,7 @@ export const credentialChecks: Array<Check<VerifyContext>> = [
       if (local.privateKeyError) {
         return fail(local.privateKeyError, ['Give an unencrypted RSA private key in PEM form with --private-key-file (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).']);
       }
-      if (!local.privateKey) throw new SkipCheck(`No private key here (--private-key-file, or ${ctx.options.keyDir}/${ctx.options.appName.toLowerCase()}.key from setup): the vendor holds it.`);
+      if (!local.privateKey) throw new SkipCheck(`No private key here (--private-key-file, or ${keyFilePaths(ctx.options.outputDir, ctx.options.appName).key} from setup): the vendor holds it.`);
       const { cert, info } = await deployedCertificate(ctx);
       if (cert.checkPrivateKey(local.privateKey)) return pass(`${local.privateKeyPath} belongs to the deployed certificate (SHA-256 ${info.sha256Fingerprint}).`);
       return fail(`${local.privateKeyPath} does not belong to the deployed certificate (SHA-256 ${info.sha256Fingerprint}): JWT logins signed with it fail with "invalid assertion".`, [

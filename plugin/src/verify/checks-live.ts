@@ -4,7 +4,7 @@
  * app with when they were last used.
  */
 import { SfError } from '@salesforce/core';
-import { ASSERTION_LIFETIME_SECONDS } from '../setup/jwt-assertion.js';
+import { ASSERTION_LIFETIME_SECONDS } from '../auth/jwt-assertion.js';
 import { setupCommand, withEventMonitoring } from './checks-org.js';
 import type { VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';

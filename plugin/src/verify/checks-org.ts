@@ -3,8 +3,8 @@
  * the free set, hourly files), and how far back the log files go.
  */
 import { getText } from '../metadata/xml.js';
-import { FREE_EVENT_TYPES } from '../setup/event-log-check.js';
-import { editionWithoutEventMonitoringError } from '../setup/org-facts.js';
+import { FREE_EVENT_TYPES } from '../logs/event-log-check.js';
+import { editionWithoutEventMonitoringError } from '../org/facts.js';
 import type { VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';
 import { fail, pass, SkipCheck, warn } from './types.js';

@@ -3,8 +3,8 @@
  * Integration permission set licence and our permission set, effective permissions enough for EventLogFile
  * and none that are dangerous, and the email the vendor has on file.
  */
-import { INTEGRATION_USER_LICENSE, type PermissionGrant } from '../setup/org-facts.js';
-import type { IntegrationUserState } from '../setup/integration-user.js';
+import { INTEGRATION_USER_LICENSE, type PermissionGrant } from '../org/facts.js';
+import type { IntegrationUserState } from '../org/integration-user.js';
 import { setupCommand } from './checks-org.js';
 import { DANGEROUS_PERMISSIONS, type VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';

@@ -6,10 +6,10 @@
  */
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
 import type { Connection } from '@salesforce/core';
-import { componentNames, type ComponentNames, type IpRelaxationPolicy } from '../metadata/index.js';
-import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../setup/event-log-check.js';
-import { readIntegrationUser, type IntegrationUserState } from '../setup/integration-user.js';
-import { jwtLogin, type JwtLoginResult } from '../setup/jwt-login.js';
+import { componentNames, type ComponentNames } from '../metadata/index.js';
+import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../logs/event-log-check.js';
+import { readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
+import { jwtLogin, type JwtLoginResult } from '../auth/jwt-login.js';
 import {
   readAdminFacts,
   readLicenceFacts,
@@ -19,8 +19,9 @@ import {
   type LicenceFacts,
   type OrganizationFacts,
   type PermissionGrant,
-} from '../setup/org-facts.js';
-import { defaultIntegrationUsername } from '../setup/run-setup.js';
+} from '../org/facts.js';
+import { defaultIntegrationUsername, keyFilePaths, type VerifyInputs } from '../project/inputs.js';
+import { withMetadataErrors } from '../project/metadata-errors.js';
 import { loadAppFacts, readGlobalSettings, type AppFacts, type GlobalSettings } from './app-facts.js';
 import { measureClockSkew, type ClockSkew } from './clock.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
@@ -28,27 +29,12 @@ import { lazy, type Lazy } from './runner.js';
 import { readTokenUsage, type TokenUsage } from './token-usage.js';
 import { SkipCheck } from './types.js';
 
-export type VerifyOptions = {
-  appName: string;
-  label?: string;
-  contactEmail: string;
-  ipRelaxation: IpRelaxationPolicy;
-  /** Undefined: as the org's OAuth policy pre-authorizes the opt-in permission sets. */
-  viewAllData?: boolean;
-  setupAudit?: boolean;
-  integrationUser?: string;
-  integrationUserEmail?: string;
+export type VerifyOptions = VerifyInputs & {
   /** The consumer key as the vendor has it, exactly as given (whitespace is what we look for). */
   consumerKey?: string;
-  certificateFile?: string;
-  privateKeyFile?: string;
-  /** Where setup writes a generated key pair (default ./anzenna-jwt). */
-  keyDir: string;
   sourceDir: string;
   metadataSource: 'project' | 'bundled';
   strict: boolean;
-  /** An empty scratch directory outside any SFDX project (the bundle is rendered there). */
-  workDir: string;
 };
 
 /** Permissions read for the integration user: what it needs, what is broad, what is dangerous. */
@@ -103,11 +89,11 @@ export class VerifyContext {
     });
     this.globalSettings = lazy(() => readGlobalSettings(conn, this.names.globalSettings));
     this.local = lazy(() =>
-      loadLocalKeys({ certificateFile: options.certificateFile, privateKeyFile: options.privateKeyFile, keyDir: options.keyDir, fileBase: options.appName.toLowerCase() })
+      loadLocalKeys({ certificateFile: options.certificateFile, privateKeyFile: options.privateKeyFile, defaults: keyFilePaths(options.outputDir, options.appName) })
     );
     this.app = lazy(async () => {
       const [org, global, local] = await Promise.all([this.org(), this.globalSettings(), this.local()]);
-      return loadAppFacts(conn, org, global, { ...options, fallbackCertificate: local.certificatePem, fallbackConsumerKey: options.consumerKey });
+      return withMetadataErrors(options.sourceDir, () => loadAppFacts(conn, org, global, { ...options, fallbackCertificate: local.certificatePem, fallbackConsumerKey: options.consumerKey }));
     });
     this.eventLogStats = lazy(async () => readEventLogStats(conn, adminUsername));
     this.tokenUsage = lazy(() => readTokenUsage(conn, options.appName));
@@ -118,7 +104,7 @@ export class VerifyContext {
         throw new SkipCheck(
           local.privateKeyError
             ? `The private key could not be used (see certificate.matchesKey): ${local.privateKeyError}`
-            : `No private key here (--private-key-file, or ${options.keyDir}/${options.appName.toLowerCase()}.key from setup): the vendor holds it, so their "Connected" status is the live test.`
+            : `No private key here (--private-key-file, or ${keyFilePaths(options.outputDir, options.appName).key} from setup): the vendor holds it, so their "Connected" status is the live test.`
         );
       }
       const [org, global] = await Promise.all([this.org(), this.globalSettings()]);

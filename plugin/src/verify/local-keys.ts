@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { checkCertificate, parsePrivateKeyPem, type CertificateInfo } from '../cert/index.js';
 
@@ -23,9 +22,8 @@ export type LocalKeys = {
 export type LocalKeyOptions = {
   certificateFile?: string;
   privateKeyFile?: string;
-  /** Where setup keeps a generated pair. */
-  keyDir: string;
-  fileBase: string;
+  /** Where setup keeps a generated pair (keyFilePaths). */
+  defaults: { key: string; certificate: string };
 };
 
 async function readCertificate(path: string): Promise<Pick<LocalKeys, 'certificatePem' | 'certificateInfo' | 'certificateError'>> {
@@ -53,8 +51,8 @@ async function readKey(path: string): Promise<Pick<LocalKeys, 'privateKey' | 'pr
 
 export async function loadLocalKeys(options: LocalKeyOptions): Promise<LocalKeys> {
   const given = options.certificateFile !== undefined || options.privateKeyFile !== undefined;
-  const defaultCert = join(options.keyDir, `${options.fileBase}.crt`);
-  const defaultKey = join(options.keyDir, `${options.fileBase}.key`);
+  const defaultCert = options.defaults.certificate;
+  const defaultKey = options.defaults.key;
   const certificatePath = given ? options.certificateFile : existsSync(defaultCert) ? defaultCert : undefined;
   const privateKeyPath = given ? options.privateKeyFile : existsSync(defaultKey) ? defaultKey : undefined;
   return {

@@ -3,9 +3,6 @@
  * with stable ids, run concurrently against the org, read-only. Also what `setup` and the `sf doctor` hook
  * call. A failed check is a result, not an exception: only "could not run at all" throws.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Org } from '@salesforce/core';
 import { appChecks } from './checks-app.js';
 import { credentialChecks } from './checks-credentials.js';
@@ -23,29 +20,23 @@ export const CHECKS: ReadonlyArray<Check<VerifyContext>> = [...orgChecks, ...app
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 
-export async function runVerify(org: Org, options: Omit<VerifyOptions, 'workDir'>, apiVersion?: string): Promise<VerifyResult> {
+export async function runVerify(org: Org, options: VerifyOptions, apiVersion?: string): Promise<VerifyResult> {
   const conn = org.getConnection(apiVersion);
   const adminUsername = org.getUsername() ?? '';
-  // Rendered bundles go outside any SFDX project: a .forceignore above them would hide files from SDR.
-  const workDir = await mkdtemp(join(tmpdir(), 'anzenna-verify-'));
-  try {
-    const context = new VerifyContext(conn, adminUsername, { ...options, workDir });
-    const checks = await runChecks(CHECKS, context);
-    const facts = await context.org().catch(() => undefined);
-    const summary = summarise(checks);
-    return {
-      appName: options.appName,
-      username: adminUsername,
-      integrationUser: context.username,
-      ...(facts ? { orgId: facts.orgId, edition: facts.edition, isSandbox: facts.isSandbox } : {}),
-      instanceUrl: conn.instanceUrl,
-      strict: options.strict,
-      ok: isOk(summary, options.strict),
-      verdict: verdictOf(summary, options.strict),
-      summary,
-      checks,
-    };
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+  const context = new VerifyContext(conn, adminUsername, options);
+  const checks = await runChecks(CHECKS, context);
+  const facts = await context.org().catch(() => undefined);
+  const summary = summarise(checks);
+  return {
+    appName: options.appName,
+    username: adminUsername,
+    integrationUser: context.username,
+    ...(facts ? { orgId: facts.orgId, edition: facts.edition, isSandbox: facts.isSandbox } : {}),
+    instanceUrl: conn.instanceUrl,
+    strict: options.strict,
+    ok: isOk(summary, options.strict),
+    verdict: verdictOf(summary, options.strict),
+    summary,
+    checks,
+  };
 }

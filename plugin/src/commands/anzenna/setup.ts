@@ -1,12 +1,13 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { Messages } from '@salesforce/core';
-import { KEY_FORMATS, DEFAULT_VALIDITY_DAYS } from '../../cert/index.js';
-import { findMetadataSource } from '../../setup/source.js';
-import { IP_RELAXATION_FLAG_VALUES, resolveInputs } from '../../setup/options.js';
-import { runSetup, type SetupUi } from '../../setup/run-setup.js';
+import { Messages, type Org } from '@salesforce/core';
+import { handleInterrupts } from '../../local/interrupt.js';
+import { inputFlags, resolveSetupInputs } from '../../project/inputs.js';
+import { findMetadataSource, type MetadataSource } from '../../project/source.js';
+import { formatPlan } from '../../plan/plan.js';
 import { renderSetupReport } from '../../setup/report.js';
-import type { SetupResult } from '../../setup/result.js';
-import { resolveVerifyOptions } from '../../verify/options.js';
+import type { SetupChange, SetupResult } from '../../setup/result.js';
+import { runSetup, type SetupUi } from '../../setup/run-setup.js';
+import { resolveVerifyOptions, type VerifyFlags } from '../../verify/options.js';
 import { renderVerifyReport } from '../../verify/report.js';
 import { runVerify } from '../../verify/run-verify.js';
 
@@ -22,28 +23,32 @@ export default class Setup extends SfCommand<SetupResult> {
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
-    'app-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
-    label: Flags.string({ summary: messages.getMessage('flags.label.summary') }),
-    'contact-email': Flags.string({ summary: messages.getMessage('flags.contact-email.summary') }),
-    'certificate-file': Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
+    ...inputFlags(
+      'app-name',
+      'label',
+      'contact-email',
+      'certificate-file',
+      'output-dir',
+      'key-size',
+      'key-format',
+      'validity-days',
+      'integration-user',
+      'integration-user-email',
+      'ip-relaxation',
+      'view-all-data',
+      'setup-audit',
+      'real-time-events',
+      'wait'
+    ),
     'private-key-file': Flags.file({
       char: 'k',
       summary: messages.getMessage('flags.private-key-file.summary'),
       exists: true,
+      // certificate-file is defined by inputFlags above (the rule cannot see through the spread)
+      // eslint-disable-next-line sf-plugin/flag-cross-references
       dependsOn: ['certificate-file'],
     }),
-    'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
-    'key-size': Flags.integer({ summary: messages.getMessage('flags.key-size.summary'), default: 2048 }),
-    'key-format': Flags.option({ summary: messages.getMessage('flags.key-format.summary'), options: KEY_FORMATS, default: 'pkcs8' as const })(),
-    'validity-days': Flags.integer({ summary: messages.getMessage('flags.validity-days.summary'), default: DEFAULT_VALIDITY_DAYS }),
-    'integration-user': Flags.string({ char: 'u', summary: messages.getMessage('flags.integration-user.summary') }),
-    'integration-user-email': Flags.string({ char: 'e', summary: messages.getMessage('flags.integration-user-email.summary') }),
-    'ip-relaxation': Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES })(),
-    'view-all-data': Flags.boolean({ summary: messages.getMessage('flags.view-all-data.summary'), allowNo: true }),
-    'setup-audit': Flags.boolean({ summary: messages.getMessage('flags.setup-audit.summary'), allowNo: true }),
-    'real-time-events': Flags.boolean({ summary: messages.getMessage('flags.real-time-events.summary'), allowNo: true }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
-    wait: Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary') }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
     verify: Flags.boolean({ summary: messages.getMessage('flags.verify.summary'), default: false }),
   };
@@ -51,33 +56,36 @@ export default class Setup extends SfCommand<SetupResult> {
   public async run(): Promise<SetupResult> {
     const { flags } = await this.parse(Setup);
     const source = await findMetadataSource();
-    const inputs = resolveInputs(flags, source.projectSettings);
+    const inputs = resolveSetupInputs(flags, source.projectSettings);
     const org = flags['target-org'];
-    const result = await runSetup(
-      org,
-      {
-        ...inputs,
-        keySize: flags['key-size'],
-        keyFormat: flags['key-format'],
-        validityDays: flags['validity-days'],
-        dryRun: flags['dry-run'],
-        waitMs: inputs.waitMinutes * 60_000,
-        sourceDir: source.dir,
-        metadataSource: source.origin,
-      },
-      this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt'])
-    );
-    if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
-    if (flags.verify && !flags['dry-run']) {
-      // Every `sf anzenna verify` check, against what was just set up (read-only).
-      this.spinner.start(messages.getMessage('info.verifying'));
-      const verification = await runVerify(org, resolveVerifyOptions(flags, source));
-      this.spinner.stop(verification.verdict);
-      result.verification = { ok: verification.ok, verdict: verification.verdict, summary: verification.summary, checks: verification.checks };
-      if (!this.jsonEnabled()) this.log(renderVerifyReport(verification));
-      if (!verification.ok) process.exitCode = 1;
+    const journal: SetupChange[] = [];
+    const stopHandling = handleInterrupts({ describe: (signal) => this.interrupted(signal, journal) });
+    let result: SetupResult;
+    try {
+      const options = { ...inputs, dryRun: flags['dry-run'], sourceDir: source.dir, metadataSource: source.origin };
+      result = await runSetup(org, options, this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt']), journal);
+    } finally {
+      stopHandling();
     }
+    if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
+    if (flags.verify && !flags['dry-run']) await this.verifyAfter(org, result, flags, source);
     return result;
+  }
+
+  private interrupted(signal: string, journal: SetupChange[]): string {
+    this.spinner.stop(signal);
+    const done = journal.length > 0 ? `Done before it stopped: ${journal.map((c) => c.action).join(', ')}.` : 'Nothing was changed in the org.';
+    return messages.getMessage('info.interrupted', [signal, done]);
+  }
+
+  /** Every `sf anzenna verify` check, against what was just set up (read-only). */
+  private async verifyAfter(org: Org, result: SetupResult, flags: VerifyFlags, source: MetadataSource): Promise<void> {
+    this.spinner.start(messages.getMessage('info.verifying'));
+    const verification = await runVerify(org, resolveVerifyOptions(flags, source));
+    this.spinner.stop(verification.verdict);
+    result.verification = { ok: verification.ok, verdict: verification.verdict, summary: verification.summary, checks: verification.checks };
+    if (!this.jsonEnabled()) this.log(renderVerifyReport(verification));
+    if (!verification.ok) process.exitCode = 1;
   }
 
   private setupUi(orgName: string, noPrompt: boolean): SetupUi {
@@ -92,7 +100,8 @@ export default class Setup extends SfCommand<SetupResult> {
         if (noPrompt || this.jsonEnabled()) return true;
         this.spinner.stop();
         if (!process.stdin.isTTY || process.env.CI) throw messages.createError('error.ConfirmationRequired', [orgName]);
-        return this.confirm({ message: messages.getMessage('confirm.production', [orgName, plan.map((p) => `  - ${p}`).join('\n')]) });
+        const lines = formatPlan(plan).map((p) => `  ${p}`).join('\n');
+        return this.confirm({ message: messages.getMessage('confirm.production', [orgName, lines]) });
       },
     };
   }

@@ -1,7 +1,7 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { IP_RELAXATION_FLAG_VALUES } from '../../setup/options.js';
-import { findMetadataSource } from '../../setup/source.js';
+import { inputFlags } from '../../project/inputs.js';
+import { findMetadataSource } from '../../project/source.js';
 import { resolveVerifyOptions } from '../../verify/options.js';
 import { renderVerifyReport } from '../../verify/report.js';
 import { runVerify } from '../../verify/run-verify.js';
@@ -20,13 +20,20 @@ export default class Verify extends SfCommand<VerifyResult> {
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    'app-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
-    'certificate-file': Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
-    'private-key-file': Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), exists: true }),
+    ...inputFlags(
+      'app-name',
+      'label',
+      'contact-email',
+      'certificate-file',
+      'private-key-file',
+      'output-dir',
+      'integration-user',
+      'integration-user-email',
+      'ip-relaxation',
+      'view-all-data',
+      'setup-audit'
+    ),
     'consumer-key': Flags.string({ summary: messages.getMessage('flags.consumer-key.summary') }),
-    'integration-user': Flags.string({ char: 'u', summary: messages.getMessage('flags.integration-user.summary') }),
-    'integration-user-email': Flags.string({ char: 'e', summary: messages.getMessage('flags.integration-user-email.summary') }),
-    'ip-relaxation': Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES })(),
     strict: Flags.boolean({ summary: messages.getMessage('flags.strict.summary'), default: false }),
   };
 

@@ -4,7 +4,10 @@
  * abandoned, so a 200 MB file costs one round trip and a few kilobytes, not its size.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 /** The log types the Anzenna guide lists. */
 export const VENDOR_EVENT_TYPES = ['Login', 'LoginAs', 'Logout', 'URI', 'API', 'ApexExecution', 'Report', 'Dashboard'] as const;
@@ -123,19 +126,14 @@ export function summarise(rows: AggregateRow[], eventTypes: readonly string[]): 
 
 export function eventLogAccessError(error: Error, who: string): SfError {
   if (/INVALID_TYPE|not supported/i.test(`${error.name} ${error.message}`)) {
-    return new SfError(`${who} cannot query EventLogFile: ${error.message}`, 'EventLogFileNotAvailableError', [
-      'Check that the edition includes Event Monitoring (Enterprise with the add-on, Unlimited, Performance, Developer).',
-      `Check that ${who} has API Enabled and View Event Log Files (the integration profile and the Event Monitoring Access permission set grant both).`,
-    ], 1, error);
+    return messages.createError('error.EventLogFileNotAvailable', [who, error.message], [who], 1, error);
   }
   return SfError.wrap(error);
 }
 
-/** Counts files per vendor event type with one aggregate query, then reads the header of the newest file. */
-export async function checkEventLogs(conn: Connection, who: string, eventTypes: readonly string[] = VENDOR_EVENT_TYPES): Promise<EventLogReport> {
-  let rows: AggregateRow[];
+async function countFiles(conn: Connection, who: string, eventTypes: readonly string[]): Promise<AggregateRow[]> {
   try {
-    rows = (
+    return (
       await conn.query<AggregateRow>(
         `SELECT EventType, Interval, COUNT(Id), MAX(LogDate) FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) GROUP BY EventType, Interval`
       )
@@ -143,7 +141,42 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
   } catch (error) {
     throw eventLogAccessError(error as Error, who);
   }
-  const types = summarise(rows, eventTypes);
+}
+
+async function newestFile(conn: Connection, eventTypes: readonly string[]): Promise<FileRow | undefined> {
+  return (
+    await conn.query<FileRow>(
+      `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`
+    )
+  ).records[0];
+}
+
+/** The newest file's header, read and compared with its LogFileFieldNames (the download is abandoned after it). */
+async function sampleNewest(conn: Connection, file: FileRow, notes: string[]): Promise<LogFileSample> {
+  let line: string;
+  let bytesRead: number;
+  try {
+    ({ line, bytesRead } = await readLogFileHeader(conn, file.LogFile));
+  } catch (error) {
+    // No cause attached: fetch reports a dropped connection as a TypeError, which sf would turn into exit code 10.
+    const e = error as Error & { cause?: Error };
+    throw messages.createError('error.LogFileDownload', [file.EventType, file.Id, `${e.message}${e.cause?.message ? ` (${e.cause.message})` : ''}`], [], 1);
+  }
+  const header = parseCsvHeader(line);
+  const expected = parseCsvHeader(file.LogFileFieldNames);
+  const headerMatches = header.length === expected.length && header.every((c, i) => c === expected[i]);
+  if (!headerMatches) {
+    notes.push(`The ${file.EventType} log file's CSV header does not match its LogFileFieldNames; a collector that maps columns by LogFileFieldNames would misread it.`);
+  }
+  return { id: file.Id, eventType: file.EventType, logDate: file.LogDate, interval: file.Interval, length: Number(file.LogFileLength), headerMatches, columns: header.length, bytesRead };
+}
+
+/** Counts files per vendor event type with one aggregate query, then reads the header of the newest file. */
+export async function checkEventLogs(conn: Connection, who: string, eventTypes: readonly string[] = VENDOR_EVENT_TYPES): Promise<EventLogReport> {
+  // The newest file is looked up beside the counts (one round trip less); unused when there are none.
+  const [counted, newest] = await Promise.allSettled([countFiles(conn, who, eventTypes), newestFile(conn, eventTypes)]);
+  if (counted.status === 'rejected') throw counted.reason;
+  const types = summarise(counted.value, eventTypes);
   const withFiles = types.filter((t) => t.files > 0);
   const notes: string[] = [];
   const onlyFreeTypes = withFiles.length > 0 && withFiles.every((t) => t.free);
@@ -157,46 +190,7 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
       `Only the free event types have files (${withFiles.map((t) => t.eventType).join(', ')}): ${types.filter((t) => !t.free).map((t) => t.eventType).join(', ')} need the Event Monitoring add-on (or Shield).`
     );
   }
-
-  const file = (
-    await conn.query<FileRow>(
-      `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`
-    )
-  ).records[0];
-  let line: string;
-  let bytesRead: number;
-  try {
-    ({ line, bytesRead } = await readLogFileHeader(conn, file.LogFile));
-  } catch (error) {
-    // No cause attached: fetch reports a dropped connection as a TypeError, which sf would turn into exit code 10.
-    const e = error as Error & { cause?: Error };
-    throw new SfError(
-      `The download of the ${file.EventType} log file ${file.Id} broke off: ${e.message}${e.cause?.message ? ` (${e.cause.message})` : ''}`,
-      'LogFileDownloadError',
-      ['Check the network connection to the org and run the command again; everything done so far is kept.'],
-      1
-    );
-  }
-  const header = parseCsvHeader(line);
-  const expected = parseCsvHeader(file.LogFileFieldNames);
-  const headerMatches = header.length === expected.length && header.every((c, i) => c === expected[i]);
-  if (!headerMatches) {
-    notes.push(`The ${file.EventType} log file's CSV header does not match its LogFileFieldNames; a collector that maps columns by LogFileFieldNames would misread it.`);
-  }
-  return {
-    types,
-    onlyFreeTypes,
-    hourly,
-    notes,
-    sample: {
-      id: file.Id,
-      eventType: file.EventType,
-      logDate: file.LogDate,
-      interval: file.Interval,
-      length: Number(file.LogFileLength),
-      headerMatches,
-      columns: header.length,
-      bytesRead,
-    },
-  };
+  if (newest.status === 'rejected') throw eventLogAccessError(newest.reason as Error, who);
+  const sample = newest.value ? await sampleNewest(conn, newest.value, notes) : undefined;
+  return { types, onlyFreeTypes, hourly, notes, ...(sample ? { sample } : {}) };
 }

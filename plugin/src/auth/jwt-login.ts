@@ -5,9 +5,12 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { OAuth2 } from '@jsforce/jsforce-node';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { assertionClaims, signAssertion } from './jwt-assertion.js';
 import { explainTokenError, type TokenErrorExplanation } from './token-errors.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 export const LOGIN_HOST = 'https://login.salesforce.com';
 export const TEST_HOST = 'https://test.salesforce.com';
@@ -33,6 +36,8 @@ export type JwtLoginOptions = {
   waitMs: number;
   onRetry?: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the wait is measured on (tests inject one with the sleep). */
+  now?: () => number;
 };
 
 const tokenUrlFor = (base: string): string => `${base.replace(/\/+$/, '')}/services/oauth2/token`;
@@ -73,12 +78,13 @@ function isOauthError(error: unknown): error is Error {
 export function jwtLoginError(explanation: TokenErrorExplanation, attempts: LoginAttempt[]): SfError {
   const tried = attempts.map((a) => `${a.tokenUrl} (aud ${a.audience}): ${a.outcome}${a.description ? ` ${a.description}` : ''}`);
   const name = explanation.kind === 'propagating' ? 'ConsumerKeyNotPropagatedError' : 'JwtLoginError';
-  return new SfError(`The JWT bearer login failed. ${explanation.cause}\nTried:\n  ${tried.join('\n  ')}`, name, explanation.actions, undefined);
+  return new SfError(messages.getMessage('error.JwtLogin', [explanation.cause, tried.join('\n  ')]), name, explanation.actions);
 }
 
 export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = Date.now() + options.waitMs;
+  const now = options.now ?? Date.now;
+  const deadline = now() + options.waitMs;
   const attempts: LoginAttempt[] = [];
   const pairs = loginPairs(options.myDomainUrl, options.isSandbox);
   let delay = 2000;
@@ -94,11 +100,10 @@ export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult
       if (!isOauthError(error)) {
         // A dropped connection, a 5xx or a 429 from the token endpoint: transient, so retried within the wait.
         const reason = (error as Error).message.slice(0, 200);
-        const left = deadline - Date.now();
+        const left = deadline - now();
         if (left <= 0) {
-          throw new SfError(`Could not get a token from ${pair.tokenUrl}: ${reason}`, 'TokenEndpointUnreachableError', [
-            'Check the network connection to the org and run the command again (or with a longer --wait); everything done so far is kept.',
-          ], 1); // no cause: a fetch TypeError in it would make sf exit with 10
+          // no cause: a fetch TypeError in it would make sf exit with 10
+          throw messages.createError('error.TokenEndpointUnreachable', [pair.tokenUrl, reason], [], 1);
         }
         attempts.push({ ...pair, outcome: (error as Error).name, description: reason });
         options.onRetry?.(`The token endpoint did not answer properly (${reason}); trying again.`);
@@ -110,7 +115,7 @@ export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult
       const explanation = explainTokenError(error.name, error.message);
       first ??= explanation.kind === 'unknown' ? undefined : explanation;
       if (explanation.retryLater) {
-        const left = deadline - Date.now();
+        const left = deadline - now();
         if (left <= 0) throw jwtLoginError(explanation, attempts);
         const pause = Math.min(delay, left);
         options.onRetry?.(`The consumer key is not active yet (${error.message}); trying again in ${Math.ceil(pause / 1000)} s.`);

@@ -4,7 +4,10 @@
  * Every read here is a query; nothing is written.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { SfError } from '@salesforce/core';
+import { Messages, type SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
 export const INTEGRATION_USER_LICENSE = 'Salesforce Integration';
 export const INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
@@ -76,14 +79,7 @@ export async function readOrganization(conn: Connection): Promise<OrganizationFa
 
 /** The error (and its actions) for an edition without Event Monitoring. */
 export function editionWithoutEventMonitoringError(name: string, edition: string): SfError {
-  return new SfError(
-    `${name} is a ${edition} org, which has no Event Monitoring: there would be no event log files to read.`,
-    'EditionWithoutEventMonitoringError',
-    [
-      'Event Monitoring needs Enterprise Edition with the Event Monitoring add-on, or Unlimited, Performance or Developer Edition.',
-      'Ask your Salesforce account executive about the add-on, then run this command again.',
-    ]
-  );
+  return messages.createError('error.EditionWithoutEventMonitoring', [name, edition]);
 }
 
 export async function readOrgFacts(conn: Connection): Promise<OrgFacts> {
@@ -124,9 +120,7 @@ export async function readAdminFacts(conn: Connection, username: string): Promis
     )
   ).records;
   if (rows.length === 0) {
-    throw new SfError(`Cannot read the user ${username} and its permissions.`, 'AdminUnreadableError', [
-      'Run the command as a System Administrator of this org.',
-    ]);
+    throw messages.createError('error.AdminUnreadable', [username]);
   }
   const user = rows[0].Assignee;
   const any = (pick: (p: PermissionRow['PermissionSet']) => boolean): boolean => rows.some((r) => pick(r.PermissionSet));
@@ -148,9 +142,7 @@ export function assertAdminRights(admin: AdminFacts): void {
   if (!admin.canDeploy) missing.push('Customize Application (to deploy the app, profile and permission set)');
   if (!admin.canManageUsers) missing.push('Manage Users (to create the integration user and assign its licence and permission set)');
   if (missing.length > 0) {
-    throw new SfError(`${admin.username} lacks ${missing.join(' and ')}.`, 'InsufficientAdminRightsError', [
-      'Run the command as a System Administrator, or give this user the missing permissions.',
-    ]);
+    throw messages.createError('error.InsufficientAdminRights', [admin.username, missing.join(' and ')]);
   }
 }
 
@@ -174,31 +166,16 @@ export async function readLicenceFacts(conn: Connection): Promise<LicenceFacts> 
 export function assertSeatsFree(licences: LicenceFacts, needUserSeat: boolean, needPslSeat: boolean): void {
   const { integrationLicence, apiIntegrationPsl } = licences;
   if (!integrationLicence) {
-    throw new SfError(`The org has no "${INTEGRATION_USER_LICENSE}" user licence.`, 'IntegrationLicenceMissingError', [
-      'Enterprise, Unlimited, Performance and Developer Editions include Salesforce Integration licences; ask Salesforce support to provision them.',
-    ]);
+    throw messages.createError('error.IntegrationLicenceMissing', [INTEGRATION_USER_LICENSE]);
   }
   if (needUserSeat && integrationLicence.used >= integrationLicence.total) {
-    throw new SfError(
-      `All ${integrationLicence.total} "${INTEGRATION_USER_LICENSE}" licences are in use.`,
-      'IntegrationLicenceExhaustedError',
-      [
-        'Deactivate an unused integration user (Setup > Users), or buy more Salesforce Integration licences.',
-        'Or name an existing integration user with --integration-user.',
-      ]
-    );
+    throw messages.createError('error.IntegrationLicenceExhausted', [String(integrationLicence.total), INTEGRATION_USER_LICENSE]);
   }
   if (!apiIntegrationPsl) {
-    throw new SfError('The org has no "Salesforce API Integration" permission set licence.', 'ApiIntegrationPslMissingError', [
-      'This licence comes with the Salesforce Integration user licence; ask Salesforce support to provision it.',
-    ]);
+    throw messages.createError('error.ApiIntegrationPslMissing');
   }
   if (needPslSeat && apiIntegrationPsl.used >= apiIntegrationPsl.total) {
-    throw new SfError(
-      `All ${apiIntegrationPsl.total} "Salesforce API Integration" permission set licences are assigned.`,
-      'ApiIntegrationPslExhaustedError',
-      ['Remove the licence from a user who no longer needs it (Setup > Users > Permission Set License Assignments).']
-    );
+    throw messages.createError('error.ApiIntegrationPslExhausted', [String(apiIntegrationPsl.total)]);
   }
 }
 

@@ -1,0 +1,109 @@
+/**
+ * Deploys and retrieves through SDR (the Metadata API over SOAP, as `sf project deploy start` does).
+ * A deploy rolls back on any error (nothing half-applied), shows progress, and a failed one becomes one
+ * error listing every failed component with Salesforce's own problem text. Reads are in metadata-read.ts.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Duration } from '@salesforce/kit';
+import type { Connection } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
+import type { FileResponse } from '@salesforce/source-deploy-retrieve';
+import { createStaging } from '../local/staging.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
+
+/** SDR is loaded on first use: a run that deploys nothing (a re-run, verify) never pays for loading it. */
+const sdr = (): Promise<typeof import('@salesforce/source-deploy-retrieve')> => import('@salesforce/source-deploy-retrieve');
+
+/** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
+export const POLL_MS = 750;
+
+export type DeployOutcome = {
+  id: string;
+  status: string;
+  components: Array<{ type: string; fullName: string; state: string }>;
+  /** Record Ids of the deployed components, by `<type>:<fullName>` (saves looking them up again). */
+  ids: Map<string, string>;
+};
+
+export type ComponentFailure = { type: string; fullName: string; problem: string };
+
+export function failuresOf(responses: FileResponse[]): ComponentFailure[] {
+  const failed = 'Failed';
+  const seen = new Set<string>();
+  const failures: ComponentFailure[] = [];
+  for (const r of responses) {
+    if (r.state !== failed) continue;
+    const key = `${r.type}:${r.fullName}:${r.error}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    failures.push({ type: r.type, fullName: r.fullName, problem: r.error });
+  }
+  return failures;
+}
+
+export function deployFailedError(what: string, failures: ComponentFailure[], status: string): SfError {
+  const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${f.problem}`) : [`  deploy status ${status}`];
+  return SfError.create({
+    message: messages.getMessage('error.DeployFailed', [what, lines.join('\n')]),
+    name: 'DeployFailedError',
+    actions: messages.getMessages('error.DeployFailed.actions'),
+    data: { failures },
+  });
+}
+
+export async function deployDirectory(
+  conn: Connection,
+  dirs: string[],
+  what: string,
+  options: { checkOnly: boolean; onProgress?: (message: string) => void; rollbackOnError?: boolean }
+): Promise<DeployOutcome> {
+  const { ComponentSet, RequestStatus } = await sdr();
+  const set = ComponentSet.fromSource(dirs);
+  const deploy = await set.deploy({
+    usernameOrConnection: conn,
+    apiOptions: { checkOnly: options.checkOnly, rollbackOnError: options.rollbackOnError ?? true, singlePackage: true },
+  });
+  deploy.onUpdate((status) => {
+    const done = status.numberComponentsDeployed ?? 0;
+    const total = status.numberComponentsTotal ?? 0;
+    options.onProgress?.(`${what}: ${status.status}${total ? ` (${done}/${total} components)` : ''}`);
+  });
+  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(30) });
+  const responses = result.getFileResponses();
+  if (!result.response.success || result.response.status !== RequestStatus.Succeeded) {
+    throw deployFailedError(what, failuresOf(responses), result.response.status);
+  }
+  const components = new Map<string, { type: string; fullName: string; state: string }>();
+  for (const r of responses) components.set(`${r.type}:${r.fullName}`, { type: r.type, fullName: r.fullName, state: r.state });
+  const successes = result.response.details?.componentSuccesses ?? [];
+  const ids = new Map<string, string>();
+  for (const s of Array.isArray(successes) ? successes : [successes]) {
+    if (s.id && s.componentType) ids.set(`${s.componentType}:${s.fullName}`, s.id);
+  }
+  return { id: result.response.id, status: result.response.status, components: [...components.values()], ids };
+}
+
+/** Retrieves components into a temporary source tree and returns each file's text by `<type>:<fullName>`. */
+export async function retrieveComponents(
+  conn: Connection,
+  members: Array<{ type: string; fullName: string }>
+): Promise<Map<string, string>> {
+  const { ComponentSet, ComponentStatus } = await sdr();
+  const staging = await createStaging('retrieve');
+  const out = join(staging.dir, 'out');
+  try {
+    const retrieve = await new ComponentSet(members).retrieve({ usernameOrConnection: conn, output: out, merge: false });
+    const result = await retrieve.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(10) });
+    const files = new Map<string, string>();
+    for (const r of result.getFileResponses()) {
+      if (r.state === ComponentStatus.Failed || !r.filePath || !r.filePath.endsWith('-meta.xml')) continue;
+      files.set(`${r.type}:${r.fullName}`, await readFile(r.filePath, 'utf8'));
+    }
+    return files;
+  } finally {
+    await staging.dispose();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Apply: carries out a plan in order with today's safety. The key pair first (only now that preflight
+ * passed), then each deploy rolled back on any error (profile and permission sets before the app, whose
+ * policy names them), the settings best effort beside the user steps, then the user. A dry run validates
+ * the deploys (check-only) and writes nothing.
+ */
+import type { Connection } from '@salesforce/core';
+import { SfError } from '@salesforce/core';
+import { writeBundle, type RenderBundleResult, type StageName } from '../metadata/index.js';
+import { applyIntegrationUser } from '../org/integration-user.js';
+import { deployDirectory } from '../org/metadata-transfer.js';
+import { formatChange, STAGE_TITLES, type Action, type DesiredState } from '../plan/plan.js';
+import type { CheckLog } from './check-log.js';
+import type { SetupOptions, SetupUi } from './options.js';
+import type { Preflight } from './preflight.js';
+import type { SetupChange } from './result.js';
+
+export type Applied = {
+  changes: SetupChange[];
+  /** The best-effort settings deploys, running beside what follows; settled before the run ends. */
+  settings: Promise<void>;
+  deployedApp: boolean;
+};
+
+type Context = { conn: Connection; options: SetupOptions; ui: SetupUi; log: CheckLog; changes: SetupChange[] };
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The old `changes` entries (result.changes), derived from the actions. */
+const CHANGE_NAMES: Record<Action['kind'], string> = {
+  'write-key-pair': 'write key pair',
+  deploy: 'deploy',
+  'switch-setting-on': 'deploy',
+  'create-user': 'create user',
+  'set-profile': 'set profile',
+  'assign-licence': 'assign permission set licence',
+  'assign-permission-set': 'assign permission set',
+  'revoke-permission-set': 'remove permission set',
+};
+
+export function changeOf(action: Action, dryRun: boolean): SetupChange {
+  const name = CHANGE_NAMES[action.kind];
+  const detail = action.kind === 'deploy' ? `${action.target}: ${action.changes.map(formatChange).join('; ')}` : action.kind === 'switch-setting-on' ? `${action.target} on` : `${action.target}: ${action.changes.map(formatChange).join('; ')}`;
+  return { action: dryRun ? `would ${name}` : name, detail };
+}
+
+async function deployStages(ctx: Context, plan: readonly Action[], staged: RenderBundleResult): Promise<Map<string, string>> {
+  const { options, ui, log } = ctx;
+  const deploys = plan.filter((a) => a.kind === 'deploy');
+  const stages = new Set(deploys.map((a) => a.stage));
+  // A check-only deploy of the app cannot pass while the profile and permission set it names are not in the org.
+  const skipApp = options.dryRun && stages.has('stage1') && stages.has('stage2');
+  if (skipApp) log.skip('deploy.stage2', 'The External Client App can be validated once its profile and permission set exist: run setup, or --dry-run again after the first stage is deployed.');
+  for (const stage of ['stage1', 'stage2'] as const) if (!stages.has(stage)) log.pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
+  const knownIds = new Map<string, string>();
+  for (const action of deploys.filter((a) => !(skipApp && a.stage === 'stage2'))) {
+    const stage = action.stage as StageName;
+    ui.step(`${options.dryRun ? 'Validating' : 'Deploying'} the ${action.target}`);
+    const outcome = await deployDirectory(ctx.conn, [staged.dirs[stage]], `the ${action.target}`, { checkOnly: options.dryRun, onProgress: (m) => ui.status(m) });
+    ui.done(outcome.status);
+    for (const [key, id] of outcome.ids) knownIds.set(key.slice(key.indexOf(':') + 1), id);
+    log.pass(`deploy.${stage}`, `${options.dryRun ? 'Validated' : 'Deployed'} the ${action.target} (${outcome.id}).`);
+    if (!options.dryRun) ctx.changes.push(changeOf(action, false));
+  }
+  return knownIds;
+}
+
+/** Each setting its own deploy (rolled back alone: production refuses deploys without rollback); a refusal is a warning. */
+function deploySettings(ctx: Context, plan: readonly Action[], staged?: RenderBundleResult): Promise<void> {
+  const { options, log } = ctx;
+  const settings = plan.filter((a) => a.kind === 'switch-setting-on');
+  if (!settings.some((a) => a.stage === 'event-log-generation')) log.pass('deploy.event-log-generation', 'Event log generation was already on.');
+  if (options.realTimeEvents && !settings.some((a) => a.stage === 'real-time-events')) log.pass('deploy.real-time-events', 'Event Manager storage was already on.');
+  const run = (action: Action): Promise<void> =>
+    deployDirectory(ctx.conn, [staged?.dirs[action.stage as StageName] ?? ''].filter(Boolean), `the ${action.target} setting`, { checkOnly: options.dryRun }).then(
+      () => {
+        log.pass(`deploy.${action.stage}`, `${capitalise(action.target)} ${options.dryRun ? 'can be switched on' : 'is on'}.`);
+        if (!options.dryRun) ctx.changes.push(changeOf(action, false));
+      },
+      (error: SfError) => {
+        const failure = (error.data as { failures?: Array<{ problem: string }> } | undefined)?.failures?.[0]?.problem ?? error.message;
+        log.warn(`deploy.${action.stage}`, `${capitalise(action.target)} could not be switched on: ${failure}. Check Setup > Event Monitoring Settings (the org may lack the feature or the add-on).`);
+      }
+    );
+  return Promise.all(settings.map(run)).then(() => undefined);
+}
+
+async function applyUser(ctx: Context, plan: readonly Action[], desired: DesiredState, pre: Preflight, knownIds: Map<string, string>): Promise<void> {
+  const userActions = plan.filter((a) => ['create-user', 'set-profile', 'assign-licence', 'assign-permission-set', 'revoke-permission-set'].includes(a.kind));
+  if (ctx.options.dryRun) {
+    ctx.changes.push(...userActions.map((a) => changeOf(a, true)));
+  } else if (userActions.length > 0) {
+    ctx.ui.step('Setting up the integration user');
+    await applyIntegrationUser(ctx.conn, pre.user, { ...desired.user, permissionSets: [...desired.user.permissionSets], revokePermissionSets: [...desired.user.revokePermissionSets], pslId: pre.licences.apiIntegrationPsl?.id ?? '' }, pre.admin, knownIds);
+    ctx.changes.push(...userActions.map((a) => changeOf(a, false)));
+    ctx.ui.done();
+  }
+  ctx.log.pass('integrationUser', `${desired.user.username}: profile ${desired.user.profileName}, permission sets ${desired.user.permissionSets.join(', ')}.`);
+}
+
+/** Carries out `plan`. `stagingDir`: an empty directory outside any SFDX project, where the deploys are staged. */
+export async function applyPlan(
+  base: Context,
+  plan: readonly Action[],
+  desired: DesiredState,
+  pre: Preflight,
+  stagingDir: () => Promise<string>
+): Promise<Applied> {
+  const ctx = base;
+  if (pre.keys.write && !base.options.dryRun) {
+    await pre.keys.write();
+    const action = plan.find((a) => a.kind === 'write-key-pair');
+    if (action) ctx.changes.push(changeOf(action, false));
+  }
+  const needsStaging = plan.some((a) => a.kind === 'deploy' || a.kind === 'switch-setting-on');
+  const staged = needsStaging ? await writeBundle(desired.bundle, await stagingDir()) : undefined;
+  const knownIds = staged ? await deployStages(ctx, plan, staged) : new Map<string, string>();
+  if (!staged) for (const stage of ['stage1', 'stage2'] as const) base.log.pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
+  const settings = deploySettings(ctx, staged ? plan : [], staged);
+  await applyUser(ctx, plan, desired, pre, knownIds);
+  return { changes: ctx.changes, settings, deployedApp: plan.some((a) => a.kind === 'deploy' && a.stage === 'stage2') && !base.options.dryRun };
+}

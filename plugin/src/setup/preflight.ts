@@ -1,0 +1,69 @@
+/**
+ * Preflight: every check that can run before the first change. Local inputs first (the certificate and
+ * key, no request), then every org read at once; failures are then reported in a fixed order, so an
+ * edition without Event Monitoring is what an admin hears first. Nothing is written here.
+ */
+import type { Connection } from '@salesforce/core';
+import { assertUsableUser, readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
+import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, readOrgFacts, type AdminFacts, type LicenceFacts, type OrgFacts } from '../org/facts.js';
+import { readOurComponents, type OurComponents } from '../org/state.js';
+import { defaultIntegrationUsername, keyFilePaths } from '../project/inputs.js';
+import type { CheckLog } from './check-log.js';
+import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
+import type { SetupOptions } from './options.js';
+
+export type Preflight = {
+  keys: KeyMaterial;
+  facts: OrgFacts;
+  admin: AdminFacts;
+  licences: LicenceFacts;
+  user: IntegrationUserState;
+  ours: OurComponents;
+  username: string;
+  adminEmail: string;
+};
+
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+export async function prepareKeys(options: SetupOptions, log: CheckLog): Promise<KeyMaterial> {
+  const keys = await prepareKeyMaterial({
+    certificateFile: options.certificateFile,
+    privateKeyFile: options.privateKeyFile,
+    outputDir: options.outputDir,
+    paths: keyFilePaths(options.outputDir, options.appName),
+    appName: options.appName,
+    keySize: options.keySize,
+    keyFormat: options.keyFormat,
+    validityDays: options.validityDays,
+  });
+  for (const w of keys.warnings) log.warn('certificate.expiry', w);
+  log.pass('certificate', `Certificate ${keys.info.subject}, RSA ${keys.info.keyBits}, valid until ${keys.info.notAfter} (${keys.mode}).`);
+  return keys;
+}
+
+/** Every org read at once: the org, the admin, the licences, the integration user and everything of ours. */
+export async function readOrg(conn: Connection, adminUsername: string, options: SetupOptions, log: CheckLog): Promise<Omit<Preflight, 'keys'>> {
+  const username = options.integrationUser ?? defaultIntegrationUsername(options.appName, adminUsername);
+  const [factsRead, adminRead, licencesRead, userRead, oursRead] = await Promise.allSettled([
+    readOrgFacts(conn),
+    readAdminFacts(conn, adminUsername),
+    readLicenceFacts(conn),
+    readIntegrationUser(conn, username),
+    readOurComponents(conn, options.appName, { realTimeEvents: options.realTimeEvents }),
+  ]);
+  const facts = settledValue(factsRead);
+  log.pass('org.edition', `${facts.name} (${facts.orgId}): ${facts.edition}${facts.isSandbox ? ', sandbox' : ''}.`);
+  const admin = settledValue(adminRead);
+  assertAdminRights(admin);
+  log.pass('admin.rights', `${admin.username} can deploy metadata and manage users.`);
+  const licences = settledValue(licencesRead);
+  const user = settledValue(userRead);
+  assertUsableUser(user);
+  assertSeatsFree(licences, !user.id, !user.hasPsl);
+  log.pass('licences', user.id ? `Integration user ${username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
+  const ours = settledValue(oursRead);
+  return { facts, admin, licences, user, ours, username, adminEmail: options.integrationUserEmail ?? admin.email };
+}

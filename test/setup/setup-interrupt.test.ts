@@ -1,0 +1,104 @@
+/**
+ * Interruptions and concurrency on the real process: Ctrl-C (SIGINT) and SIGTERM in the middle of a deploy
+ * exit 130 / 143 with one plain line and no stack trace, leave no temporary folder of ours, and running the
+ * same command again finishes the job; a second setup against the same app and output directory is refused
+ * (SetupInProgressError) before anything is written. The signal is sent when setup says it is deploying
+ * (its own output), and the deploy is held open by the emulator, so nothing races a timer.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
+import { pluginRunJs, sealedEnv, tempDir } from '../helpers/cli.js';
+import { lockPath } from '../../plugin/src/local/lock.js';
+import type { SetupResult } from '../../plugin/src/setup/result.js';
+
+const orgs: EmulatedOrg[] = [];
+after(async () => Promise.all(orgs.map((o) => o.close())));
+
+const ours = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('anzenna-'));
+
+/** Starts setup, sends `signal` once it reports a deploy, and collects what it printed. */
+async function interruptDuringDeploy(o: EmulatedOrg, tmp: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, [pluginRunJs, 'anzenna', 'setup', '-o', 'emu', '--no-prompt'], { cwd: o.cwd, env: sealedEnv(o.home, { TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  const onOutput = (): void => {
+    if (!sent && /Deploying the integration profile/.test(stdout + stderr)) {
+      sent = true;
+      child.kill(signal);
+    }
+  };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), onOutput()));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), onOutput()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.ok(sent, `setup never reported its deploy:\n${stdout}\n${stderr}`);
+  return { code, stderr, stdout };
+}
+
+describe('sf anzenna setup interrupted', () => {
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: exit ${exitCode}, one plain line, no stack trace, no temporary folder left; the same command then finishes the job`, async () => {
+      const o = await emulatedOrg({ edition: 'Developer', deployMs: 120_000 });
+      orgs.push(o);
+      const tmp = tempDir('tmp');
+      const run = await interruptDuringDeploy(o, tmp, signal);
+      assert.equal(run.code, exitCode, run.stdout + run.stderr);
+      const said = run.stderr.split('\n').filter((l) => /Interrupted/.test(l));
+      assert.equal(said.length, 1, run.stderr);
+      assert.match(said[0], new RegExp(`Interrupted \\(${signal}\\)\\. Done before it stopped: write key pair\\. Running the same command again finishes the job\\.`));
+      assert.doesNotMatch(run.stderr, /ExitError|\n\s+at /, 'no stack trace');
+      assert.deepEqual(ours(tmp), [], 'the staging folder (with the rendered global OAuth settings) and the lock are gone');
+
+      o.emu.faults.deployMs = 0;
+      const again = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json'], { TMPDIR: tmp });
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.equal(again.json?.result?.keyMode, 'reused', 'the key pair written before the interruption is used');
+      assert.equal(again.json?.result?.checks.find((c) => c.id === 'jwt.login')?.status, 'pass');
+      assert.deepEqual(ours(tmp), []);
+    });
+  }
+});
+
+describe('sf anzenna setup, one at a time', () => {
+  it('refuses a second setup of the same app and output directory while one runs, before any write', async () => {
+    const o = await emulatedOrg({ edition: 'Developer' });
+    orgs.push(o);
+    const tmp = tempDir('tmp');
+    const outputDir = join(o.cwd, 'anzenna-jwt');
+    // The first setup is this test's parent process (alive), holding the lock.
+    writeFileSync(lockPath('Anzenna', outputDir, tmp), JSON.stringify({ pid: process.ppid, startedAt: Date.now() }));
+    const before = o.snapshot();
+    const second = await o.run(['anzenna', 'setup', '-o', 'emu', '--json'], { TMPDIR: tmp });
+    assert.equal(second.code, 1);
+    assert.equal(second.json?.name, 'SetupInProgressError');
+    assert.match(second.json?.message ?? '', /Another sf anzenna setup of Anzenna/);
+    assert.ok((second.json?.actions ?? []).length > 0);
+    assert.equal(o.snapshot(), before, 'the org is untouched');
+    assert.equal(existsSync(outputDir), false, 'no key pair written');
+  });
+
+  it('takes over the lock of a run that was killed, and removes its stale temporary folder (only ours, only stale)', async () => {
+    const o = await emulatedOrg({ edition: 'Developer' });
+    orgs.push(o);
+    const tmp = tempDir('tmp');
+    const dead = spawn(process.execPath, ['-e', '0']);
+    const deadPid = await new Promise<number>((resolve) => dead.on('close', () => resolve(dead.pid as number)));
+    const owner = (pid: number): string => JSON.stringify({ pid, startedAt: Date.now() });
+    writeFileSync(lockPath('Anzenna', join(o.cwd, 'anzenna-jwt'), tmp), owner(deadPid));
+    const stale = join(tmp, 'anzenna-setup-killed');
+    const live = join(tmp, 'anzenna-setup-running');
+    const foreign = join(tmp, 'anzenna-not-ours');
+    for (const [dir, pid] of [[stale, deadPid], [live, process.ppid]] as const) {
+      mkdirSync(join(dir, 'bundle'), { recursive: true });
+      writeFileSync(join(dir, '.sf-anzenna-owner.json'), owner(pid));
+    }
+    mkdirSync(foreign);
+    const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json'], { TMPDIR: tmp });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.deepEqual(ours(tmp).sort(), ['anzenna-not-ours', 'anzenna-setup-running']);
+  });
+});
