@@ -1,6 +1,6 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { KEY_FORMATS, DEFAULT_VALIDITY_DAYS } from '../../cert/index.js';
+import { checkInputFile, KEY_FORMATS, DEFAULT_VALIDITY_DAYS } from '../../cert/index.js';
 import { findMetadataSource } from '../../setup/source.js';
 import { IP_RELAXATION_FLAG_VALUES, resolveInputs } from '../../setup/options.js';
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
@@ -25,11 +25,15 @@ export default class Setup extends SfCommand<SetupResult> {
     'app-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
     label: Flags.string({ summary: messages.getMessage('flags.label.summary') }),
     'contact-email': Flags.string({ summary: messages.getMessage('flags.contact-email.summary') }),
-    'certificate-file': Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
+    'certificate-file': Flags.file({
+      char: 'c',
+      summary: messages.getMessage('flags.certificate-file.summary'),
+      parse: (input) => checkInputFile(input, 'certificate-file'),
+    }),
     'private-key-file': Flags.file({
       char: 'k',
       summary: messages.getMessage('flags.private-key-file.summary'),
-      exists: true,
+      parse: (input) => checkInputFile(input, 'private-key-file'),
       dependsOn: ['certificate-file'],
     }),
     'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),

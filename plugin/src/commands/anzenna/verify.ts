@@ -2,6 +2,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { IP_RELAXATION_FLAG_VALUES } from '../../setup/options.js';
 import { findMetadataSource } from '../../setup/source.js';
+import { checkInputFile } from '../../cert/index.js';
 import { resolveVerifyOptions } from '../../verify/options.js';
 import { renderVerifyReport } from '../../verify/report.js';
 import { runVerify } from '../../verify/run-verify.js';
@@ -21,8 +22,16 @@ export default class Verify extends SfCommand<VerifyResult> {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     'app-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
-    'certificate-file': Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
-    'private-key-file': Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), exists: true }),
+    'certificate-file': Flags.file({
+      char: 'c',
+      summary: messages.getMessage('flags.certificate-file.summary'),
+      parse: (input) => checkInputFile(input, 'certificate-file'),
+    }),
+    'private-key-file': Flags.file({
+      char: 'k',
+      summary: messages.getMessage('flags.private-key-file.summary'),
+      parse: (input) => checkInputFile(input, 'private-key-file'),
+    }),
     'consumer-key': Flags.string({ summary: messages.getMessage('flags.consumer-key.summary') }),
     'integration-user': Flags.string({ char: 'u', summary: messages.getMessage('flags.integration-user.summary') }),
     'integration-user-email': Flags.string({ char: 'e', summary: messages.getMessage('flags.integration-user-email.summary') }),
