@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   KEY_WRITE_PAUSE_ENV,
   createSelfSignedCertificate,
@@ -25,6 +25,11 @@ function matches(dir: string): boolean {
   return cert.checkPrivateKey(createPrivateKey(readFileSync(join(dir, 'anzenna.key'))));
 }
 
+const paused = new Set<ChildProcess>();
+after(() => {
+  for (const child of paused) child.kill('SIGKILL');
+});
+
 /** A process id that is not running: a child that has already exited. */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0']);
@@ -32,11 +37,12 @@ async function deadPid(): Promise<number> {
   return child.pid ?? 999_999;
 }
 
-/** Runs `cert generate` with the test hook, waits until it pauses at `point`, then kills it with SIGKILL. */
+/** Runs `cert generate` with the test hook, waits until it pauses at `point`, then kills it with SIGKILL (the tests' timeout only guards against a hang). */
 async function killDuringWrite(dir: string, point: KeyWritePausePoint, extra: string[] = []): Promise<void> {
   const home = tempDir('home');
   const env = sealedEnv(home, { [KEY_WRITE_PAUSE_ENV]: point });
   const child = spawn(process.execPath, [pluginRunJs, 'anzenna', 'cert', 'generate', '-d', dir, ...extra], { cwd: home, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  paused.add(child);
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
@@ -48,6 +54,7 @@ async function killDuringWrite(dir: string, point: KeyWritePausePoint, extra: st
   const closed = new Promise((resolve) => child.on('close', resolve));
   child.kill('SIGKILL');
   await closed;
+  paused.delete(child);
 }
 
 function visible(dir: string): string[] {
@@ -65,7 +72,7 @@ describe('key pair files', () => {
     assert.ok(matches(dir));
   });
 
-  it('kill -9 before the files are in place leaves no pair; the re-run writes a whole pair and cleans up', async () => {
+  it('kill -9 before the files are in place leaves no pair; the re-run writes a whole pair and cleans up', { timeout: 120_000 }, async () => {
     const dir = tempDir('kill');
     await killDuringWrite(dir, 'staged');
     assert.deepEqual(visible(dir), [], 'no key and no certificate in place');
@@ -75,7 +82,7 @@ describe('key pair files', () => {
     assert.ok(matches(dir));
   });
 
-  it('kill -9 between the two files: the next run completes the pair by itself (never a lone key)', async () => {
+  it('kill -9 between the two files: the next run completes the pair by itself (never a lone key)', { timeout: 120_000 }, async () => {
     const dir = tempDir('kill');
     await killDuringWrite(dir, 'between-files');
     assert.deepEqual(visible(dir), ['anzenna.key'], 'the kill came between the two renames');
@@ -84,7 +91,7 @@ describe('key pair files', () => {
     assert.ok(matches(dir), 'the certificate put in place is the one made from that key');
   });
 
-  it('kill -9 between the two files of a --force replacement: recovery puts the new certificate beside the new key', async () => {
+  it('kill -9 between the two files of a --force replacement: recovery puts the new certificate beside the new key', { timeout: 120_000 }, async () => {
     const dir = tempDir('kill');
     assert.equal((await runCli(['anzenna', 'cert', 'generate', '-d', dir])).code, 0);
     await killDuringWrite(dir, 'between-files', ['--force']);
