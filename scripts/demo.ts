@@ -29,6 +29,18 @@ if (process.env.SF_ANZENNA_DEMO_NO_BUILD !== '1') {
 
 const work = mkdtempSync(join(tmpdir(), 'anzenna-demo-'));
 const home = join(work, 'home');
+const cleanUp = (): void => {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+};
+// Ctrl-C, a kill, or a reader that went away (`| head`) must not leave the private key behind either.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    cleanUp();
+    process.exit(130);
+  });
+}
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+process.on('exit', cleanUp);
 const emu = await startEmulator({ edition: 'Developer', latencyMs: json ? 0 : 20, deployMs: json ? 0 : 1500 });
 let code = 1;
 try {
@@ -47,6 +59,6 @@ try {
 } finally {
   await emu.close();
   if (keep) say(`Kept the working folder (private key, sf home): ${work}`);
-  else rmSync(work, { recursive: true, force: true });
+  cleanUp();
 }
 process.exit(code);
