@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import {
   KEY_WRITE_PAUSE_ENV,
   createSelfSignedCertificate,
+  findKeyPair,
   privateKeyPem,
   recoverKeyPair,
   writeKeyPair,
@@ -86,7 +87,13 @@ describe('key pair files', () => {
     const dir = tempDir('kill');
     await killDuringWrite(dir, 'between-files');
     assert.deepEqual(visible(dir), ['anzenna.key'], 'the kill came between the two renames');
-    assert.equal(await recoverKeyPair(dir, 'anzenna'), 'completed');
+    assert.deepEqual(await findKeyPair(dir, 'anzenna'), {
+      keyPath: join(dir, 'anzenna.key'),
+      certPath: join(dir, 'anzenna.crt'),
+      haveKey: true,
+      haveCert: true,
+    });
+    assert.equal(await recoverKeyPair(dir, 'anzenna'), 'none', 'nothing left to recover');
     assert.deepEqual(readdirSync(dir).sort(), ['anzenna.crt', 'anzenna.key']);
     assert.ok(matches(dir), 'the certificate put in place is the one made from that key');
   });
@@ -100,6 +107,13 @@ describe('key pair files', () => {
     assert.equal(res.json?.name, 'KeyFilesExistError', 'the completed pair is kept, not overwritten without --force');
     assert.ok(matches(dir));
     assert.deepEqual(readdirSync(dir).sort(), ['anzenna.crt', 'anzenna.key']);
+  });
+
+  it('findKeyPair on a folder that does not exist yet: no pair, nothing thrown', async () => {
+    const dir = join(tempDir('none'), 'anzenna-jwt');
+    const found = await findKeyPair(dir, 'anzenna');
+    assert.equal(found.haveKey || found.haveCert, false);
+    assert.equal(existsSync(dir), false, 'looking creates nothing');
   });
 
   it('recovery leaves a lone key alone when nothing proves it ours, and never touches a running writer', async () => {

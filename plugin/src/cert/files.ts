@@ -200,6 +200,16 @@ export async function recoverKeyPair(dir: string, fileBase: string): Promise<'co
 }
 
 /**
+ * Where a key pair of `fileBase` in `dir` stands, after finishing or discarding any write of ours that a
+ * killed process left there (recoverKeyPair): what setup looks at before reusing or generating a pair.
+ */
+export async function findKeyPair(dir: string, fileBase: string): Promise<{ keyPath: string; certPath: string; haveKey: boolean; haveCert: boolean }> {
+  await recoverKeyPair(dir, fileBase);
+  const { keyPath, certPath } = keyPairPaths(dir, fileBase);
+  return { keyPath, certPath, haveKey: await exists(keyPath), haveCert: await exists(certPath) };
+}
+
+/**
  * Parser of a flag that names a file to read (`Flags.file({ parse: (p) => checkInputFile(p, 'private-key-file') })`):
  * a readable regular file, otherwise a named error saying what is wrong with it.
  */
