@@ -18,4 +18,4 @@ const { manifest } = plugin as unknown as { manifest: Interfaces.Manifest };
 const ids = Object.keys(manifest.commands);
 if (ids.length === 0) throw new Error('The manifest lists no commands: is plugin/lib built?');
 writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-console.log(`oclif manifest: ${ids.sort().join(', ')}`);
+console.error(`oclif manifest: ${ids.sort().join(', ')}`);

@@ -2,11 +2,10 @@
  * One call that makes a key pair and a self-signed certificate and writes both files: what
  * `sf anzenna cert generate` does, and what `setup` does when no vendor certificate is given.
  */
-import { join } from 'node:path';
 import { checkKeySize, generateRsaKeyPair, privateKeyPem, type KeyFormat } from './key-pair.js';
 import { createSelfSignedCertificate } from './certificate.js';
 import { describeCertificate, parseCertificatePem } from './inspect.js';
-import { CERTIFICATE_MODE, PRIVATE_KEY_MODE, prepareOutputDir, refuseExisting, writeWithMode } from './files.js';
+import { keyPairPaths, prepareOutputDir, recoverKeyPair, refuseExisting, writeKeyPair } from './files.js';
 import { SfError } from '@salesforce/core';
 
 export const DEFAULT_VALIDITY_DAYS = 730;
@@ -24,6 +23,8 @@ export type GenerateOptions = {
   force: boolean;
   createDir?: boolean;
   now?: Date;
+  /** Called once every input and the output directory have passed their checks, before the slow part. */
+  onChecked?: () => void;
 };
 
 export type GeneratedCertificate = {
@@ -69,13 +70,13 @@ export async function generateCertificateFiles(options: GenerateOptions): Promis
   checkKeySize(options.keySize);
   checkValidityDays(options.validityDays);
   const dir = await prepareOutputDir(options.outputDir, options.createDir ?? false);
-  const privateKeyPath = join(dir, `${options.fileBase}.key`);
-  const certificatePath = join(dir, `${options.fileBase}.crt`);
+  await recoverKeyPair(dir, options.fileBase);
+  const { keyPath: privateKeyPath, certPath: certificatePath } = keyPairPaths(dir, options.fileBase);
   await refuseExisting([privateKeyPath, certificatePath], options.force);
+  options.onChecked?.();
 
   const { keyPair, certificatePem } = await buildKeyAndCertificate(options);
-  await writeWithMode(privateKeyPath, privateKeyPem(keyPair.privateKey, options.keyFormat), PRIVATE_KEY_MODE);
-  await writeWithMode(certificatePath, certificatePem, CERTIFICATE_MODE);
+  await writeKeyPair({ dir, fileBase: options.fileBase, privateKeyPem: privateKeyPem(keyPair.privateKey, options.keyFormat), certificatePem });
 
   const info = describeCertificate(parseCertificatePem(certificatePem));
   return {

@@ -3,7 +3,10 @@
  * Uses Node's native X509Certificate (OpenSSL), which also checks the DER structure strictly.
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.files');
 
 export const EXPIRY_WARNING_DAYS = 30;
 
@@ -66,6 +69,7 @@ export type CertificateCheck = { info: CertificateInfo; warnings: string[] };
  * Expiry within EXPIRY_WARNING_DAYS is a warning, not an error.
  */
 export function checkCertificate(pem: string, source = 'the certificate', now = new Date()): CertificateCheck {
+  refuseEmbeddedPrivateKey(pem, source);
   const info = describeCertificate(parseCertificatePem(pem, source));
   if (info.keyType !== 'rsa') {
     throw new SfError(`${source} has a ${info.keyType} key; the JWT bearer flow signs with RS256, which needs RSA.`, 'CertificateNotRsaError', [
@@ -113,5 +117,25 @@ export function assertKeyMatchesCertificate(key: KeyObject, cert: X509Certificat
       'Use the private key that was generated together with this certificate.',
       'Or run sf anzenna cert generate for a new pair and deploy its certificate.',
     ]);
+  }
+}
+
+/** Any PEM private key block (PKCS#8, PKCS#1, EC, encrypted); the pattern holds no key-header text itself. */
+const PEM_PRIVATE_KEY = new RegExp(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE ${'KEY'}-----`);
+
+/**
+ * A certificate file must hold the certificate alone: a file that also holds a private key (a combined
+ * .pem) would put the key where certificates go (the vendor's upload, the deployed settings).
+ */
+export function refuseEmbeddedPrivateKey(pem: string, source = 'the certificate'): void {
+  if (PEM_PRIVATE_KEY.test(pem)) throw messages.createError('error.CertificateHoldsPrivateKey', [source]);
+}
+
+/** Whether `keyPem` is the private key of the certificate in `certPem` (false when either is unreadable). */
+export function keyMatchesCertificatePem(keyPem: string, certPem: string): boolean {
+  try {
+    return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
   }
 }

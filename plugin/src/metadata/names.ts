@@ -139,7 +139,7 @@ export function checkLabel(label: string, maxLength = MAX_LABEL_LENGTH, what = '
 
 /** Reason a contact email is invalid, or undefined (a pragmatic shape check, not RFC 5322). */
 export function checkEmail(email: string): string | undefined {
-  if (email.length > 254) return 'The contact email is longer than 254 characters.';
+  if (email.length > 254) return `The email address is longer than 254 characters (it has ${email.length}).`;
   if (!/^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(email)) {
     return `"${email}" is not an email address.`;
   }

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { DEFAULT_VALIDITY_DAYS, KEY_FORMATS, type KeyFormat } from '../cert/index.js';
+import { checkInputFile, DEFAULT_VALIDITY_DAYS, keyPairPaths, KEY_FORMATS, type KeyFormat } from '../cert/index.js';
 import { checkAppName, checkEmail, checkLabel, IP_RELAXATION_POLICIES, type IpRelaxationPolicy } from '../metadata/index.js';
 import { DEFAULT_APP_NAME, DEFAULT_CONTACT_EMAIL, fileBaseForApp } from '../defaults.js';
 
@@ -81,14 +81,16 @@ const FLAG_BUILDERS = {
   'app-name': () => Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
   label: () => Flags.string({ summary: messages.getMessage('flags.label.summary') }),
   'contact-email': () => Flags.string({ summary: messages.getMessage('flags.contact-email.summary') }),
-  'integration-user': () => Flags.string({ char: 'u', summary: messages.getMessage('flags.integration-user.summary') }),
+  'integration-user': () => Flags.string({ summary: messages.getMessage('flags.integration-user.summary') }),
   'integration-user-email': () => Flags.string({ char: 'e', summary: messages.getMessage('flags.integration-user-email.summary') }),
   'ip-relaxation': () => Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES })(),
   'view-all-data': () => Flags.boolean({ summary: messages.getMessage('flags.view-all-data.summary'), allowNo: true }),
   'setup-audit': () => Flags.boolean({ summary: messages.getMessage('flags.setup-audit.summary'), allowNo: true }),
   'real-time-events': () => Flags.boolean({ summary: messages.getMessage('flags.real-time-events.summary'), allowNo: true }),
-  'certificate-file': () => Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
-  'private-key-file': () => Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), exists: true }),
+  'certificate-file': () =>
+    Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), parse: (input) => checkInputFile(input, 'certificate-file') }),
+  'private-key-file': () =>
+    Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), parse: (input) => checkInputFile(input, 'private-key-file') }),
   'output-dir': () => Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
   wait: () => Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary') }),
   'key-size': () => Flags.integer({ summary: messages.getMessage('flags.key-size.summary'), default: DEFAULT_KEY_SIZE }),
@@ -217,6 +219,6 @@ export function defaultIntegrationUsername(appName: string, adminUsername: strin
 
 /** The one naming rule for a key pair's files (setup, verify and cert generate): `<dir>/<app>.key` and `.crt`. */
 export function keyFilePaths(dir: string, appName: string): { key: string; certificate: string } {
-  const base = fileBaseForApp(appName);
-  return { key: join(dir, `${base}.key`), certificate: join(dir, `${base}.crt`) };
+  const { keyPath, certPath } = keyPairPaths(dir, fileBaseForApp(appName));
+  return { key: keyPath, certificate: certPath };
 }

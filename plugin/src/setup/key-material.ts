@@ -6,21 +6,20 @@
  * - generated: a new pair, written only once the org has passed preflight (and never on --dry-run).
  * Everything is checked here, before the first request that changes the org.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { Messages } from '@salesforce/core';
 import {
   assertKeyMatchesCertificate,
   buildKeyAndCertificate,
   checkCertificate,
-  CERTIFICATE_MODE,
+  findKeyPair,
   parseCertificatePem,
   parsePrivateKeyPem,
   prepareOutputDir,
-  PRIVATE_KEY_MODE,
   privateKeyPem,
-  writeWithMode,
+  writeKeyPair,
   type CertificateInfo,
   type KeyFormat,
 } from '../cert/index.js';
@@ -83,10 +82,9 @@ export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<K
     return { mode: 'vendor', certificatePem, certificatePath: options.certificateFile, info, warnings };
   }
 
-  const keyPath = options.paths.key;
-  const certPath = options.paths.certificate;
-  const haveKey = existsSync(keyPath);
-  const haveCert = existsSync(certPath);
+  // Finishes or discards a pair write of ours that a killed run left behind, then looks at what is there.
+  const fileBase = basename(options.paths.key, '.key');
+  const { keyPath, certPath, haveKey, haveCert } = await findKeyPair(dirname(options.paths.key), fileBase);
   if (haveKey && haveCert) return loadPair(certPath, keyPath, 'reused');
   if (haveKey !== haveCert) {
     throw messages.createError('error.KeyPairIncomplete', [haveKey ? keyPath : certPath, haveKey ? 'certificate' : 'key']);
@@ -109,8 +107,7 @@ export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<K
     warnings,
     write: async () => {
       await prepareOutputDir(options.outputDir, true);
-      await writeWithMode(keyPath, privateKeyPem(keyPair.privateKey, options.keyFormat), PRIVATE_KEY_MODE);
-      await writeWithMode(certPath, certificatePem, CERTIFICATE_MODE);
+      await writeKeyPair({ dir: options.outputDir, fileBase, privateKeyPem: privateKeyPem(keyPair.privateKey, options.keyFormat), certificatePem });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages, type Org } from '@salesforce/core';
+import { checkInputFile } from '../../cert/index.js';
 import { handleInterrupts } from '../../local/interrupt.js';
 import { inputFlags, resolveSetupInputs } from '../../project/inputs.js';
 import { findMetadataSource, type MetadataSource } from '../../project/source.js';
@@ -43,7 +44,7 @@ export default class Setup extends SfCommand<SetupResult> {
     'private-key-file': Flags.file({
       char: 'k',
       summary: messages.getMessage('flags.private-key-file.summary'),
-      exists: true,
+      parse: (input) => checkInputFile(input, 'private-key-file'),
       // certificate-file is defined by inputFlags above (the rule cannot see through the spread)
       // eslint-disable-next-line sf-plugin/flag-cross-references
       dependsOn: ['certificate-file'],

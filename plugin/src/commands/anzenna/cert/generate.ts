@@ -34,7 +34,7 @@ export default class CertGenerate extends SfCommand<CertGenerateResult> {
 
   public async run(): Promise<CertGenerateResult> {
     const { flags } = await this.parse(CertGenerate);
-    this.spinner.start('Generating the RSA key pair and certificate');
+    let spinning = false;
     const result = await generateCertificateFiles({
       outputDir: flags['output-dir'],
       fileBase: fileBaseForApp(flags['app-name']),
@@ -45,7 +45,13 @@ export default class CertGenerate extends SfCommand<CertGenerateResult> {
       validityDays: flags['validity-days'],
       force: flags.force,
       createDir: true,
-    }).finally(() => this.spinner.stop());
+      onChecked: () => {
+        spinning = true;
+        this.spinner.start(messages.getMessage('info.generating'));
+      },
+    }).finally(() => {
+      if (spinning) this.spinner.stop();
+    });
 
     this.log(messages.getMessage('info.written', [result.privateKeyPath, result.certificatePath]));
     this.table({
