@@ -8,9 +8,7 @@ import { formatPlan } from '../../plan/plan.js';
 import { renderSetupReport } from '../../setup/report.js';
 import type { SetupChange, SetupResult } from '../../setup/result.js';
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
-import { resolveVerifyOptions, type VerifyFlags } from '../../verify/options.js';
-import { renderVerifyReport } from '../../verify/report.js';
-import { runVerify } from '../../verify/run-verify.js';
+import type { VerifyFlags } from '../../verify/options.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -81,6 +79,12 @@ export default class Setup extends SfCommand<SetupResult> {
 
   /** Every `sf anzenna verify` check, against what was just set up (read-only). */
   private async verifyAfter(org: Org, result: SetupResult, flags: VerifyFlags, source: MetadataSource): Promise<void> {
+    // Loaded only with --verify: a plain setup run does not pay for loading every check.
+    const [{ resolveVerifyOptions }, { renderVerifyReport }, { runVerify }] = await Promise.all([
+      import('../../verify/options.js'),
+      import('../../verify/report.js'),
+      import('../../verify/run-verify.js'),
+    ]);
     this.spinner.start(messages.getMessage('info.verifying'));
     const verification = await runVerify(org, resolveVerifyOptions(flags, source));
     this.spinner.stop(verification.verdict);
