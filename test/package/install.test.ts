@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
@@ -63,14 +63,23 @@ async function userPlugins(home: string): Promise<Array<{ name: string; type: st
 describe('sf plugins install file:<tarball> into a clean sf, offline', () => {
   let tarball = '';
   let emu: EmulatorHandle | undefined;
+  const homes: string[] = [];
+  const homeDir = (name: string): string => {
+    homes.push(tempDir(name));
+    return homes[homes.length - 1];
+  };
   before(() => {
     assert.ok(sfInstalled(), 'the pinned sf CLI is installed (npm run sf-cli)');
     tarball = pluginTarball(true);
   });
-  after(async () => emu?.close());
+  after(async () => {
+    await emu?.close();
+    // Each install holds a full copy of the dependencies (~65 MB): do not leave them in the temp folder.
+    for (const dir of [...homes, dirname(tarball)]) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('refuses when the admin answers no at the unsigned-plugin prompt, and installs nothing', async () => {
-    const home = tempDir('sf-install-no');
+    const home = homeDir('sf-install-no');
     const res = await install(tarball, home, 'n');
     assert.equal(res.code, 1);
     assert.match(res.stdout + res.stderr, /isn't signed\s+by Salesforce/);
@@ -79,7 +88,7 @@ describe('sf plugins install file:<tarball> into a clean sf, offline', () => {
   });
 
   it('installs when the admin answers yes at the prompt', async () => {
-    const home = tempDir('sf-install-yes');
+    const home = homeDir('sf-install-yes');
     const res = await install(tarball, home, 'y');
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout + res.stderr, /unsignedPluginAllowList\.json/, 'sf suggests the allow list');
@@ -90,7 +99,7 @@ describe('sf plugins install file:<tarball> into a clean sf, offline', () => {
   });
 
   it('installs with no prompt from unsignedPluginAllowList.json, then sets up and verifies an org', async () => {
-    const home = tempDir('sf-install-allow');
+    const home = homeDir('sf-install-allow');
     allowList(home, [`file:${tarball}`]);
     const res = await install(tarball, home);
     assert.equal(res.code, 0, res.stdout + res.stderr);
