@@ -2,13 +2,13 @@
  * Packs plugin/ into the tarball that `sf plugins install` (or `npm publish`) takes, the way the salesforcecli
  * plugins ship: the built JavaScript, messages, bundled metadata, oclif manifest and result schemas (what
  * plugin/package.json `files` lists), plus an npm-shrinkwrap.json that pins every dependency to the exact
- * versions and integrity hashes of this repository's package-lock.json. With it, an install resolves no
- * version ranges, so it can run fully offline from an npm cache (`npm_config_offline=true`).
+ * versions and integrity hashes of this repository's package-lock.json, so an install from the registry gets
+ * exactly what the tests ran with (the salesforcecli plugins ship one too).
  *
  * With --bundle the tarball also carries every run-time dependency (bundleDependencies, copied from this
  * workspace's node_modules): `sf plugins install file:<tarball>` then needs no registry and no npm cache at
- * all (npm does not read a shrinkwrap inside a `file:` tarball, so without the bundle it asks the registry
- * for every dependency's version list).
+ * all (for a `file:` tarball npm looks up each dependency's version list in the registry before it reads
+ * the tarball's shrinkwrap, so without the bundle even `--offline` fails with ENOTCACHED).
  *
  * Usage: npm run pack [-- --out-dir dist] [-- --bundle]   (`npm run pack` builds first)
  */
