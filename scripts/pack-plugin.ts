@@ -10,7 +10,7 @@
  * all (for a `file:` tarball npm looks up each dependency's version list in the registry before it reads
  * the tarball's shrinkwrap, so without the bundle even `--offline` fails with ENOTCACHED).
  *
- * Usage: npm run pack [-- --out-dir dist] [-- --bundle]   (`npm run pack` builds first)
+ * Usage: npm run pack:plugin [-- --out-dir dist] [--bundle]   (it builds first; the tarball goes to dist/)
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
