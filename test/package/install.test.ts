@@ -6,14 +6,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
 import type { VerifyResult } from '../../plugin/src/verify/types.js';
-import { sealedEnv, tempDir, type CliResult } from '../helpers/cli.js';
+import { repoRoot, sealedEnv, tempDir, type CliResult } from '../helpers/cli.js';
 import { runSf, sfBin, sfInstalled } from '../helpers/sf-cli.js';
+import { actionScript, githubBash } from '../workflows/action-steps.js';
 import { pluginTarball } from './tarball.js';
 
 const pluginName = '@sf-anzenna/plugin-anzenna';
@@ -28,14 +29,16 @@ function offlineNpm(home: string): NodeJS.ProcessEnv {
   };
 }
 
-/** `sf plugins install file:<tarball>` with `answer` typed at the unsigned-plugin prompt (or stdin closed). */
+/**
+ * `sf plugins install file:<tarball>` with `answer` typed at the unsigned-plugin prompt; without an answer,
+ * stdin is closed and the composite action's install step (action.yml) runs instead, as in a workflow.
+ */
 async function install(tarball: string, home: string, answer?: string): Promise<CliResult> {
-  const path = [dirname(process.execPath), process.env.PATH].join(':');
-  const child = spawn(process.execPath, [sfBin, 'plugins', 'install', `file:${tarball}`], {
-    cwd: home,
-    env: sealedEnv(home, { PATH: path, ...offlineNpm(home) }),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const path = [dirname(process.execPath), join(repoRoot, 'test', 'sf-cli', 'node_modules', '.bin'), process.env.PATH].join(':');
+  const env = sealedEnv(home, { PATH: path, PLUGIN: `file:${tarball}`, ACTION_PATH: repoRoot, ...offlineNpm(home) });
+  const [command, args] =
+    answer === undefined ? githubBash(actionScript('Install the sf-anzenna plugin')) : [process.execPath, [sfBin, 'plugins', 'install', `file:${tarball}`]];
+  const child = spawn(command, args, { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -46,11 +49,6 @@ async function install(tarball: string, home: string, answer?: string): Promise<
     child.on('close', (c) => resolve(c ?? -1));
   });
   return { code, stdout, stderr };
-}
-
-function allowList(home: string, entries: string[]): void {
-  mkdirSync(join(home, '.config', 'sf'), { recursive: true });
-  writeFileSync(join(home, '.config', 'sf', 'unsignedPluginAllowList.json'), JSON.stringify(entries));
 }
 
 async function userPlugins(home: string): Promise<Array<{ name: string; type: string }>> {
@@ -98,11 +96,11 @@ describe('sf plugins install file:<tarball> into a clean sf, offline', () => {
     );
   });
 
-  it('installs with no prompt from unsignedPluginAllowList.json, then sets up and verifies an org', async () => {
+  it('installs with no prompt from unsignedPluginAllowList.json (action.yml writes it), then sets up and verifies an org', async () => {
     const home = homeDir('sf-install-allow');
-    allowList(home, [`file:${tarball}`]);
     const res = await install(tarball, home);
     assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(join(home, '.config', 'sf', 'unsignedPluginAllowList.json'), 'utf8')), [`file:${tarball}`]);
     assert.match(res.stdout + res.stderr, /allow-listed/);
     const installed = join(home, '.local', 'share', 'sf', 'node_modules', ...pluginName.split('/'));
     assert.ok(existsSync(join(installed, 'node_modules', '@salesforce', 'core')), 'dependencies come from the bundle');

@@ -8,14 +8,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse } from 'yaml';
 import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
 import { repoRoot, sealedEnv, tempDir } from '../helpers/cli.js';
 import { homeWithLinkedPlugin, sfInstalled } from '../helpers/sf-cli.js';
+import { actionScript, githubBash } from './action-steps.js';
 
-type Step = { id?: string; run?: string };
-const steps = (parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as { runs: { steps: Step[] } }).runs.steps;
-const runStep = steps.find((s) => s.id === 'run')?.run ?? '';
+const runStep = actionScript('run');
 
 type StepRun = { code: number; stdout: string; outputs: Record<string, string>; summary: string };
 
@@ -38,8 +36,8 @@ async function runActionStep(home: string, cwd: string, command: string, args = 
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
   });
-  // As GitHub runs a `shell: bash` step.
-  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', runStep], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [bash, bashArgs] = githubBash(runStep);
+  const child = spawn(bash, bashArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.resume();
