@@ -15,6 +15,7 @@ const shipped = [
   /^metadata\/force-app\/.+-meta\.xml$/,
   /^schemas\/[\w.-]+\.json$/,
   /^(package|npm-shrinkwrap)\.json$/,
+  /^README\.md$/,
   /^oclif\.manifest\.json$/,
 ];
 
@@ -35,6 +36,7 @@ describe('the packed plugin (npm pack of plugin/)', () => {
       'messages/anzenna.setup.md',
       'npm-shrinkwrap.json',
       'schemas/anzenna-verify.json',
+      'README.md',
     ]) {
       assert.ok(files.includes(expected), `${expected} is in the tarball`);
     }
