@@ -14,7 +14,7 @@
  * warn or skip; against the emulator (which has log files) they must pass.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execCmd, TestSession } from '@salesforce/cli-plugins-testkit';
@@ -79,8 +79,10 @@ describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline e
   });
 
   after(async () => {
-    await session?.clean();
+    await session?.clean(); // deletes the scratch org it created
     await emu?.close();
+    // testkit keeps a session folder it was given: remove it (and the project copy in it).
+    if (session) rmSync(session.dir, { recursive: true, force: true });
   });
 
   it('setup --dry-run validates and changes nothing', async () => {
