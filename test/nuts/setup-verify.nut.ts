@@ -54,6 +54,7 @@ describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline e
   let session: TestSession | undefined;
   let emu: EmulatorHandle | undefined;
   let target = '';
+  let source = '';
 
   before(async () => {
     assert.ok(sfInstalled(), 'the pinned sf CLI is installed (npm run sf-cli)');
@@ -62,9 +63,10 @@ describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline e
     env.TESTKIT_EXECUTABLE_PATH ??= join(sfBinDir, 'sf');
     env.SF_DISABLE_AUTOUPDATE = 'true';
     const scratch = realOrg && !env.TESTKIT_ORG_USERNAME;
+    source = projectDir();
     session = await TestSession.create({
       sessionDir: tempDir('nut-session'),
-      project: { sourceDir: projectDir() },
+      project: { sourceDir: source },
       devhubAuthStrategy: realOrg ? 'AUTO' : 'NONE',
       scratchOrgs: scratch ? [{ config: 'config/project-scratch-def.json', alias: scratchAlias, duration: 1, wait: 20 }] : [],
     });
@@ -82,7 +84,7 @@ describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline e
     await session?.clean(); // deletes the scratch org it created
     await emu?.close();
     // testkit keeps a session folder it was given: remove it (and the project copy in it).
-    if (session) rmSync(session.dir, { recursive: true, force: true });
+    for (const dir of [session?.dir, source && dirname(source)]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('setup --dry-run validates and changes nothing', async () => {
