@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
@@ -98,9 +98,12 @@ describe('sf plugins install file:<tarball> into a clean sf, offline', () => {
 
   it('installs with no prompt from unsignedPluginAllowList.json (action.yml writes it), then sets up and verifies an org', async () => {
     const home = homeDir('sf-install-allow');
+    const allowList = join(home, '.config', 'sf', 'unsignedPluginAllowList.json');
+    mkdirSync(dirname(allowList), { recursive: true });
+    writeFileSync(allowList, JSON.stringify(['@acme/other-plugin']));
     const res = await install(tarball, home);
     assert.equal(res.code, 0, res.stdout + res.stderr);
-    assert.deepEqual(JSON.parse(readFileSync(join(home, '.config', 'sf', 'unsignedPluginAllowList.json'), 'utf8')), [`file:${tarball}`]);
+    assert.deepEqual(JSON.parse(readFileSync(allowList, 'utf8')), ['@acme/other-plugin', `file:${tarball}`], 'the entry is added, others kept');
     assert.match(res.stdout + res.stderr, /allow-listed/);
     const installed = join(home, '.local', 'share', 'sf', 'node_modules', ...pluginName.split('/'));
     assert.ok(existsSync(join(installed, 'node_modules', '@salesforce', 'core')), 'dependencies come from the bundle');
