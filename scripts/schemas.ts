@@ -89,7 +89,7 @@ export function schemaProblems(generated: Record<string, Schema>, dir = schemasD
     }
     const text = readFileSync(join(dir, `${name}.json`), 'utf8');
     if (!handWritten.has(name)) {
-      if (text !== serialize(schema)) problems.push(`${name}.json differs from the command's result type`);
+      if (text !== serialize(schema)) problems.push(`${name}.json differs from the command's result type (if intended: npm run snapshot:update)`);
       continue;
     }
     const want = shape(schema);
