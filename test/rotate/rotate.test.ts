@@ -128,6 +128,12 @@ describe('sf anzenna cert rotate (cut-over)', () => {
     assert.equal(o.snapshot(), before);
     assert.equal(readFileSync(join(dir, 'anzenna.key'), 'utf8'), keyBefore);
     assert.deepEqual(backups(dir), []);
+    // Without --dry-run, a production org (an emulated Developer Edition) and no terminal: refused, nothing done.
+    const refused = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir]);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /ConfirmationRequired|no terminal to confirm/);
+    assert.equal(o.snapshot(), before);
+    assert.deepEqual(backups(dir), []);
   });
 });
 
