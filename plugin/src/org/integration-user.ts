@@ -42,7 +42,8 @@ type UserRow = {
   Profile: { Name: string; UserLicense: { Name: string } | null } | null;
 };
 
-const q = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A SOQL string literal. */
+export const q = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 async function records<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
   return (await conn.query<T>(soql)).records;

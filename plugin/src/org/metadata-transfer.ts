@@ -3,13 +3,15 @@
  * A deploy rolls back on any error (nothing half-applied), shows progress, and a failed one becomes one
  * error listing every failed component with Salesforce's own problem text. Reads are in metadata-read.ts.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import type { FileResponse } from '@salesforce/source-deploy-retrieve';
 import { createStaging } from '../local/staging.js';
+import { writeWithMode } from '../cert/files.js';
+import { sourceFilePath, type MetadataTypeName } from '../metadata/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
@@ -103,6 +105,25 @@ export async function retrieveComponents(
       files.set(`${r.type}:${r.fullName}`, await readFile(r.filePath, 'utf8'));
     }
     return files;
+  } finally {
+    await staging.dispose();
+  }
+}
+
+/** One component's source XML, as deployComponentXml takes it (`mode`: 0600 for the global OAuth settings). */
+export type ComponentXml = { type: MetadataTypeName; fullName: string; xml: string; mode?: number };
+
+/** Deploys a few components given as XML in memory (staged in a temporary folder, removed after): rolled back on any error. */
+export async function deployComponentXml(conn: Connection, components: readonly ComponentXml[], what: string, options: { onProgress?: (message: string) => void } = {}): Promise<DeployOutcome> {
+  const staging = await createStaging('deploy');
+  try {
+    const root = join(staging.dir, 'source');
+    for (const c of components) {
+      const file = join(root, ...sourceFilePath(c.type, c.fullName).split('/'));
+      await mkdir(dirname(file), { recursive: true });
+      await writeWithMode(file, c.xml, c.mode ?? 0o644);
+    }
+    return await deployDirectory(conn, [root], what, { checkOnly: false, onProgress: options.onProgress });
   } finally {
     await staging.dispose();
   }

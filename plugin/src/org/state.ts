@@ -6,7 +6,7 @@
  * A fresh org costs the list alone.
  */
 import type { Connection } from '@salesforce/core';
-import { componentNames, componentRefs, type ComponentKey, type ComponentNames } from '../metadata/index.js';
+import { componentNames, componentRefs, getText, parseMetadataXml, type ComponentKey, type ComponentNames } from '../metadata/index.js';
 import { componentKey, listNames, listPolicyNames, readComponents, type Member, type PolicyNames } from './metadata-read.js';
 
 export type OurComponents = {
@@ -86,4 +86,14 @@ export async function readOurComponents(conn: Connection, appName: string, optio
     access.length > 0 ? readComponents(conn, access) : Promise.resolve(new Map<string, string>()),
   ]);
   return view(app.names, new Map([...settings, ...accessXml, ...app.xml]), app.policyNames, appExists, fresh);
+}
+
+/** The consumer key in the global OAuth settings' XML as the org holds it (undefined: none, or unreadable). */
+export function consumerKeyOf(xml: string | undefined): string | undefined {
+  return (xml ? getText(parseMetadataXml(xml, 'global OAuth settings (org)'), 'consumerKey') : undefined)?.trim() || undefined;
+}
+
+/** The certificate in the global OAuth settings' XML as the org holds it (undefined: none, or unreadable). */
+export function certificateOf(xml: string | undefined): string | undefined {
+  return (xml ? getText(parseMetadataXml(xml, 'global OAuth settings (org)'), 'certificate') : undefined)?.trim() || undefined;
 }

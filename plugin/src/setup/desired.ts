@@ -8,6 +8,7 @@ import { Messages } from '@salesforce/core';
 import { getText, loadTemplates, parseMetadataXml, renderDocuments, type RenderedBundle } from '../metadata/index.js';
 import { sameCertificate } from '../plan/drift.js';
 import type { DesiredState } from '../plan/plan.js';
+import { consumerKeyOf } from '../org/state.js';
 import type { CheckLog } from './check-log.js';
 import type { SetupOptions } from './options.js';
 import type { Preflight } from './preflight.js';
@@ -20,9 +21,7 @@ export const MANAGED_MARKER = 'Managed by sf-anzenna';
 
 const textOf = (xml: string | undefined, field: string, what: string): string | undefined => (xml ? getText(parseMetadataXml(xml, what), field) : undefined);
 
-export function consumerKeyOf(xml: string | undefined): string | undefined {
-  return textOf(xml, 'consumerKey', 'global OAuth settings (org)')?.trim() || undefined;
-}
+export { consumerKeyOf } from '../org/state.js';
 
 /** A permission set of our name that sf-anzenna did not make is someone else's: deploying ours would switch off what it grants. */
 function refuseForeignPermissionSets(bundle: RenderedBundle, pre: Preflight): void {

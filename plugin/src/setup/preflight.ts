@@ -9,7 +9,7 @@ import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, r
 import { readOurComponents, type OurComponents } from '../org/state.js';
 import { defaultIntegrationUsername, keyFilePaths } from '../project/inputs.js';
 import type { CheckLog } from './check-log.js';
-import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
+import { prepareKeyMaterial, type KeyMaterial } from '../cert/key-material.js';
 import type { SetupOptions } from './options.js';
 
 export type Preflight = {

@@ -22,7 +22,7 @@ import {
   writeKeyPair,
   type CertificateInfo,
   type KeyFormat,
-} from '../cert/index.js';
+} from './index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
@@ -51,6 +51,8 @@ export type KeyMaterialOptions = {
   keySize: number;
   keyFormat: KeyFormat;
   validityDays: number;
+  /** Generate a new pair even when one is already in place (cert rotate: the old pair is backed up first). */
+  fresh?: boolean;
 };
 
 async function readText(path: string, what: string): Promise<string> {
@@ -85,11 +87,16 @@ export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<K
   // Finishes or discards a pair write of ours that a killed run left behind, then looks at what is there.
   const fileBase = basename(options.paths.key, '.key');
   const { keyPath, certPath, haveKey, haveCert } = await findKeyPair(dirname(options.paths.key), fileBase);
+  if (options.fresh) return generatePair(options, fileBase, keyPath, certPath);
   if (haveKey && haveCert) return loadPair(certPath, keyPath, 'reused');
   if (haveKey !== haveCert) {
     throw messages.createError('error.KeyPairIncomplete', [haveKey ? keyPath : certPath, haveKey ? 'certificate' : 'key']);
   }
 
+  return generatePair(options, fileBase, keyPath, certPath);
+}
+
+async function generatePair(options: KeyMaterialOptions, fileBase: string, keyPath: string, certPath: string): Promise<KeyMaterial> {
   const { keyPair, certificatePem } = await buildKeyAndCertificate({
     commonName: `${options.appName} JWT bearer`,
     organization: options.appName,

@@ -1,0 +1,112 @@
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { checkInputFile } from '../../../cert/index.js';
+import { handleInterrupts } from '../../../local/interrupt.js';
+import { formatRotationPlan } from '../../../plan/rotation.js';
+import { inputFlags, resolveSetupInputs } from '../../../project/inputs.js';
+import { findMetadataSource } from '../../../project/source.js';
+import type { RotateResult } from '../../../rotate/result.js';
+import { runRotate, type RotateUi } from '../../../rotate/run-rotate.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
+
+export type { RotateResult } from '../../../rotate/result.js';
+
+export default class CertRotate extends SfCommand<RotateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    ...inputFlags('app-name', 'certificate-file', 'output-dir', 'key-size', 'key-format', 'validity-days', 'integration-user', 'wait'),
+    'private-key-file': Flags.file({
+      char: 'k',
+      summary: messages.getMessage('flags.private-key-file.summary'),
+      parse: (input) => checkInputFile(input, 'private-key-file'),
+      // certificate-file is defined by inputFlags above (the rule cannot see through the spread)
+      // eslint-disable-next-line sf-plugin/flag-cross-references
+      dependsOn: ['certificate-file'],
+    }),
+    'parallel-app': Flags.boolean({ summary: messages.getMessage('flags.parallel-app.summary'), default: false, exclusive: ['finish'] }),
+    finish: Flags.boolean({ summary: messages.getMessage('flags.finish.summary'), default: false }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
+    'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
+  };
+
+  public async run(): Promise<RotateResult> {
+    const { flags } = await this.parse(CertRotate);
+    const source = await findMetadataSource();
+    const inputs = resolveSetupInputs(flags, source.projectSettings);
+    const org = flags['target-org'];
+    const orgName = org.getUsername() ?? 'the org';
+    const journal: string[] = [];
+    const stopHandling = handleInterrupts({ describe: (signal) => this.interrupted(signal, journal) });
+    let result: RotateResult;
+    try {
+      const options = {
+        ...inputs,
+        dryRun: flags['dry-run'],
+        parallelApp: flags['parallel-app'],
+        finish: flags.finish,
+        deleteApp: false,
+        force: flags.force,
+        sourceDir: source.dir,
+        orgName,
+      };
+      result = await runRotate(org, options, this.rotateUi(orgName, flags['no-prompt']), journal);
+    } finally {
+      stopHandling();
+    }
+    if (!this.jsonEnabled()) this.report(result);
+    return result;
+  }
+
+  private report(result: RotateResult): void {
+    if (result.dryRun) {
+      this.log('Dry run: nothing was changed. The plan:');
+      for (const line of formatRotationPlan(result.plan)) this.log(`  ${line}`);
+    } else {
+      for (const line of formatRotationPlan(result.plan)) this.log(`  ${line.replace(/^[~?+-] /, '✔ ')}`);
+    }
+    this.log('');
+    const rows: Array<[string, string | undefined]> = [
+      ['Consumer Key', result.handoff.consumerKey],
+      ['Salesforce URL', result.handoff.salesforceUrl],
+      ['Username', result.handoff.username],
+      ['Certificate SHA-256', result.certificateSha256],
+      ['Previous SHA-256', result.previousCertificateSha256],
+      ['Certificate', result.certificatePath],
+      ['Private key', result.privateKeyPath],
+      ['Backup', result.backupDir],
+    ];
+    for (const [k, v] of rows) if (v) this.log(`  ${k.padEnd(20)}${v}`);
+    this.log('', result.handoff.next);
+  }
+
+  private interrupted(signal: string, journal: string[]): string {
+    this.spinner.stop(signal);
+    const done = journal.length > 0 ? `Done before it stopped: ${journal.join(', ')}.` : 'Nothing was changed in the org.';
+    return messages.getMessage('info.interrupted', [signal, done]);
+  }
+
+  private rotateUi(orgName: string, noPrompt: boolean): RotateUi {
+    return {
+      step: (title) => this.spinner.start(title),
+      status: (message) => {
+        this.spinner.status = message;
+      },
+      done: (summary) => this.spinner.stop(summary),
+      warn: (message) => this.warn(message),
+      confirm: async (plan) => {
+        if (noPrompt || this.jsonEnabled()) return true;
+        this.spinner.stop();
+        if (!process.stdin.isTTY || process.env.CI) throw messages.createError('error.ConfirmationRequired', [orgName]);
+        const lines = formatRotationPlan(plan).map((p) => `  ${p}`).join('\n');
+        return this.confirm({ message: messages.getMessage('confirm.production', [orgName, lines]) });
+      },
+    };
+  }
+}

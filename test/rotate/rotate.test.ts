@@ -1,0 +1,186 @@
+/**
+ * `sf anzenna cert rotate` end to end against the emulated org (the real @salesforce/core, SDR and jsforce):
+ * cut-over with a generated pair, an own pair and a vendor certificate; a rotation whose proof fails and is
+ * rolled back; the parallel-app rotation through --finish; a dry run that leaves the org unchanged.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
+import type { RotateResult } from '../../plugin/src/rotate/result.js';
+import type { SetupResult } from '../../plugin/src/setup/result.js';
+
+const GLOBAL = ['ExtlClntAppGlobalOauthSettings', 'Anzenna_glbloauth'] as const;
+
+const orgs: EmulatedOrg[] = [];
+after(async () => Promise.all(orgs.map((o) => o.close())));
+
+/** An org set up with a generated pair in `<cwd>/jwt`. */
+async function setUpOrg(): Promise<{ o: EmulatedOrg; dir: string; setup: SetupResult }> {
+  const o = await emulatedOrg();
+  orgs.push(o);
+  const dir = join(o.cwd, 'jwt');
+  const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--no-prompt', '-d', dir, '--json']);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  return { o, dir, setup: res.json?.result as SetupResult };
+}
+
+const pem = (text: string): string => text.replace(/\r/g, '').trim();
+const orgCertificate = (o: EmulatedOrg, app = GLOBAL[1]): string => pem(String(o.emu.scenario.appField(GLOBAL[0], app, 'certificate')));
+const fileText = (path: string): string => pem(readFileSync(path, 'utf8'));
+const backups = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('backup-'));
+
+describe('sf anzenna cert rotate (cut-over)', () => {
+  it('rotates to a generated pair: backup first, same consumer key, proved with the new key', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    const oldKey = readFileSync(join(dir, 'anzenna.key'), 'utf8');
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    assert.equal(r.keyMode, 'generated');
+    assert.equal(r.proof, 'passed');
+    assert.equal(r.rolledBack, false);
+    assert.equal(r.consumerKey, setup.consumerKey, 'the consumer key does not change');
+    assert.equal(o.emu.scenario.appField(GLOBAL[0], GLOBAL[1], 'consumerKey'), setup.consumerKey);
+    assert.equal(r.previousCertificateSha256, setup.certificateSha256);
+    assert.notEqual(r.certificateSha256, setup.certificateSha256);
+    // The org trusts the new certificate, which is the one now in the output directory.
+    assert.equal(r.certificatePath, join(dir, 'anzenna.crt'));
+    assert.equal(orgCertificate(o), fileText(join(dir, 'anzenna.crt')));
+    assert.notEqual(readFileSync(join(dir, 'anzenna.key'), 'utf8'), oldKey);
+    assert.equal(statSync(join(dir, 'anzenna.key')).mode & 0o777, 0o600);
+    // The previous pair is in the dated backup folder, key 0600.
+    assert.match(r.backupDir ?? '', /backup-\d{8}T\d{6}Z$/);
+    assert.equal(readFileSync(join(r.backupDir ?? '', 'anzenna.key'), 'utf8'), oldKey);
+    assert.equal(statSync(join(r.backupDir ?? '', 'anzenna.key')).mode & 0o777, 0o600);
+    assert.doesNotMatch(res.stdout + res.stderr, /PRIVATE KEY/);
+    // The new pair works for a later command: verify's live login passes with it.
+    const verify = await o.run(['anzenna', 'verify', '-o', 'emu', '-c', join(dir, 'anzenna.crt'), '-k', join(dir, 'anzenna.key'), '--json']);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  });
+
+  it('rotates to your own pair and leaves the output directory pair in place', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    const own = join(o.cwd, 'own');
+    assert.equal((await o.run(['anzenna', 'cert', 'generate', '-d', own])).code, 0);
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '-c', join(own, 'anzenna.crt'), '-k', join(own, 'anzenna.key'), '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    assert.equal(r.keyMode, 'own');
+    assert.equal(r.proof, 'passed');
+    assert.equal(r.privateKeyPath, join(own, 'anzenna.key'));
+    assert.equal(orgCertificate(o), fileText(join(own, 'anzenna.crt')));
+    assert.equal(r.consumerKey, setup.consumerKey);
+    assert.equal(backups(dir).length, 1);
+  });
+
+  it('rotates to a vendor certificate: no proof here, and says how to watch for the vendor login', async () => {
+    const { o, dir } = await setUpOrg();
+    const vendor = join(o.cwd, 'vendor');
+    assert.equal((await o.run(['anzenna', 'cert', 'generate', '-d', vendor])).code, 0);
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '-c', join(vendor, 'anzenna.crt'), '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    assert.equal(r.keyMode, 'vendor');
+    assert.equal(r.proof, 'vendor');
+    assert.equal(r.privateKeyPath, undefined);
+    assert.match(r.handoff.next, /sf anzenna status .*--wait/);
+    assert.equal(orgCertificate(o), fileText(join(vendor, 'anzenna.crt')));
+    const human = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '-c', join(vendor, 'anzenna.crt'), '--no-prompt']);
+    assert.notEqual(human.code, 0, 'the same certificate again is refused');
+    assert.match(human.stderr, /CertificateUnchanged|already trusts this certificate/);
+  });
+
+  it('rolls back when the new key cannot log in: old certificate restored, both keys tried, non-zero exit', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    const oldCert = fileText(join(dir, 'anzenna.crt'));
+    const oldKey = readFileSync(join(dir, 'anzenna.key'), 'utf8');
+    const tokensBefore = o.emu.requestLog.filter((r) => r.operation === 'token').length;
+    // The token endpoint refuses the new key's login (every login pair the proof tries); the old key's later login passes.
+    o.emu.faults.serverErrorOperation('token', 2);
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--wait', '0', '--json']);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.equal(res.json?.name, 'RotationRolledBackError');
+    const data = (res.json as { data?: { rolledBack: boolean; oldKeyProof: string; previousCertificateSha256: string; backupDir: string } }).data;
+    assert.equal(data?.rolledBack, true);
+    assert.equal(data?.oldKeyProof, 'passed');
+    assert.equal(data?.previousCertificateSha256, setup.certificateSha256);
+    // The org trusts the previous certificate again, and the output directory holds the previous pair.
+    assert.equal(orgCertificate(o), oldCert);
+    assert.equal(fileText(join(dir, 'anzenna.crt')), oldCert);
+    assert.equal(readFileSync(join(dir, 'anzenna.key'), 'utf8'), oldKey);
+    // Both keys were tried: the new one (refused) and then the old one (passed).
+    const tokens = o.emu.requestLog.filter((r) => r.operation === 'token').slice(tokensBefore);
+    assert.ok(tokens.length >= 3, `token requests: ${tokens.length}`);
+    assert.equal(tokens.at(-1)?.status, 200);
+  });
+
+  it('--dry-run shows the plan and leaves the org and the files unchanged', async () => {
+    const { o, dir } = await setUpOrg();
+    const before = o.snapshot();
+    const keyBefore = readFileSync(join(dir, 'anzenna.key'), 'utf8');
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--dry-run', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    assert.equal(r.dryRun, true);
+    assert.deepEqual(r.plan.map((a) => a.kind), ['back-up-key-pair', 'write-key-pair', 'deploy-certificate', 'prove-login']);
+    assert.equal(o.snapshot(), before);
+    assert.equal(readFileSync(join(dir, 'anzenna.key'), 'utf8'), keyBefore);
+    assert.deepEqual(backups(dir), []);
+    // Without --dry-run, a production org (an emulated Developer Edition) and no terminal: refused, nothing done.
+    const refused = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir]);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /ConfirmationRequired|no terminal to confirm/);
+    assert.equal(o.snapshot(), before);
+    assert.deepEqual(backups(dir), []);
+  });
+});
+
+describe('sf anzenna cert rotate --parallel-app', () => {
+  const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+
+  it('deploys a second app with its own consumer key, then --finish switches the old one off', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    const newApp = `Anzenna_${today}`;
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    assert.equal(r.newAppName, newApp);
+    assert.equal(r.proof, 'passed');
+    assert.notEqual(r.consumerKey, setup.consumerKey);
+    assert.equal(o.emu.scenario.appField(GLOBAL[0], `${newApp}_glbloauth`, 'consumerKey'), r.consumerKey);
+    // The new app's pair sits beside the old one (the app's own file name), which stays as it was.
+    assert.equal(dirname(r.privateKeyPath ?? ''), dir);
+    assert.notEqual(r.privateKeyPath, join(dir, 'anzenna.key'));
+    assert.equal(statSync(r.privateKeyPath ?? '').mode & 0o777, 0o600);
+    // Same profile and permission set pre-authorized; the old app untouched and still enabled.
+    const policy = `${newApp}_oauth_defaultPolicy`;
+    assert.equal(o.emu.scenario.appField('ExtlClntAppOauthConfigurablePolicies', policy, 'commaSeparatedProfile'), 'Anzenna Integration');
+    assert.equal(o.emu.scenario.appField('ExtlClntAppOauthConfigurablePolicies', policy, 'commaSeparatedPermissionSet'), 'Event_Monitoring_Access');
+    assert.equal(orgCertificate(o), fileText(join(dir, 'anzenna.crt')));
+    assert.ok(existsSync(join(dir, 'anzenna.rotation.json')));
+
+    const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
+    assert.equal(fin.code, 0, fin.stdout + fin.stderr);
+    assert.equal(fin.json?.result?.retiredAppName, 'Anzenna');
+    assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'isOauthPluginEnabled')), 'false');
+    assert.equal(existsSync(join(dir, 'anzenna.rotation.json')), false);
+  });
+
+  it('--finish refuses while nobody has logged in through the new app (vendor certificate), unless --force', async () => {
+    const { o, dir } = await setUpOrg();
+    const vendor = join(o.cwd, 'vendor');
+    assert.equal((await o.run(['anzenna', 'cert', 'generate', '-d', vendor])).code, 0);
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '-c', join(vendor, 'anzenna.crt'), '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.equal(res.json?.result?.proof, 'vendor');
+    const refused = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.json?.name, 'NewAppNotUsedError');
+    assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'isOauthPluginEnabled')), 'true');
+    const forced = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--force', '--json']);
+    assert.equal(forced.code, 0, forced.stdout + forced.stderr);
+    assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'isOauthPluginEnabled')), 'false');
+  });
+});

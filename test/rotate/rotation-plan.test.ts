@@ -1,0 +1,31 @@
+/** The rotation plan is data (plan/rotation.ts): what each way of rotating does, in order, and how it reads. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { cutOverPlan, finishPlan, formatRotationPlan, parallelAppPlan } from '../../plugin/src/plan/rotation.js';
+import { backupDirFor } from '../../plugin/src/rotate/certificate.js';
+import { parallelAppName } from '../../plugin/src/rotate/parallel.js';
+
+describe('rotation plan', () => {
+  it('cut-over: backup, new pair, certificate, proof; a vendor certificate has no pair and no proof', () => {
+    const base = { appName: 'Anzenna', fromSha256: 'AA', toSha256: 'BB', backupDir: '/d/backup-x' };
+    const full = cutOverPlan({ ...base, newPair: { privateKeyPath: '/d/anzenna.key', certificatePath: '/d/anzenna.crt' }, proveAs: 'u@x' });
+    assert.deepEqual(full.map((a) => a.kind), ['back-up-key-pair', 'write-key-pair', 'deploy-certificate', 'prove-login']);
+    assert.deepEqual(full[2].changes, [{ field: 'certificate (SHA-256)', from: 'AA', to: 'BB' }]);
+    assert.deepEqual(cutOverPlan(base).map((a) => a.kind), ['back-up-key-pair', 'deploy-certificate']);
+    const lines = formatRotationPlan(full);
+    assert.ok(lines.includes('    certificate (SHA-256): AA → BB'), lines.join('\n'));
+  });
+
+  it('parallel app and finish', () => {
+    const plan = parallelAppPlan({ appName: 'Anzenna', newAppName: 'Anzenna_20261206', toSha256: 'BB', preAuthorized: ['Anzenna Integration', 'Event_Monitoring_Access'] });
+    assert.deepEqual(plan.map((a) => a.kind), ['deploy-parallel-app']);
+    assert.equal(plan[0].changes[1].to, 'Anzenna Integration, Event_Monitoring_Access');
+    assert.deepEqual(finishPlan('Anzenna', 'Anzenna_20261206', false).map((a) => a.kind), ['disable-app']);
+  });
+
+  it('names: the dated app and the dated backup folder are UTC', () => {
+    const at = new Date('2026-12-31T23:59:58.123Z');
+    assert.equal(parallelAppName('Anzenna', at), 'Anzenna_20261231');
+    assert.equal(backupDirFor('/d', at), '/d/backup-20261231T235958Z');
+  });
+});
