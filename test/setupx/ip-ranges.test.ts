@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { insideIpRanges, loadTemplates, loginIpRangesOf, parseIpRange, parseMetadataXml, renderDocuments, setLoginIpRanges, type IpRange } from '../../plugin/src/metadata/index.js';
+import { insideIpRanges, loadTemplates, loginIpRangesOf, parseIpRange, parseMetadataXml, renderDocuments, setLoginIpRanges, type IpRange, type RenderedDocument } from '../../plugin/src/metadata/index.js';
 import { componentChanges } from '../../plugin/src/plan/plan.js';
 import { parseProjectSettings, resolveSetupInputs, resolveVerifyInputs } from '../../plugin/src/project/inputs.js';
 import { forceAppDir, testCertificatePem } from '../metadata/helpers.js';
 
-async function profileXml(ranges?: IpRange[]): Promise<{ path: string; xml: string; type: string; fullName: string }> {
+async function profileXml(ranges?: IpRange[]): Promise<RenderedDocument> {
   const bundle = renderDocuments(await loadTemplates(forceAppDir), {
     appName: 'Anzenna',
     contactEmail: 'support@anzenna.ai',
