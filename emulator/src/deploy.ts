@@ -397,6 +397,9 @@ export class MetadataEngine {
       ...(profile?.Description ? { description: String(profile.Description) } : {}),
       userLicense: String(state.byId('UserLicense', String(profile?.UserLicenseId))?.Name ?? 'Salesforce'),
       userPermissions: perms.map((name) => ({ enabled: 'true', name })),
+      // Read back as deployed. UNVERIFIED: a profile deploy that carries loginIpRanges replaces the profile's
+      // ranges, one without them leaves them as they are (the merge in applyProfile).
+      ...(c.data.loginIpRanges !== undefined ? { loginIpRanges: c.data.loginIpRanges } : {}),
     };
   }
 

@@ -132,6 +132,8 @@ describe('the README, as written', () => {
     const setup = await org.run<{ consumerKey: string }>([...args(setupLine), '--json']);
     assert.equal(setup.code, 0, setup.stdout + setup.stderr);
     const consumerKey = setup.json?.result?.consumerKey ?? '';
+    // --strict wants the profile's login IP ranges set (user.loginIpRanges): the vendor's address here is 127.0.0.1.
+    org.emu.scenario.setProfileLoginIpRanges('Anzenna Integration', [{ start: '127.0.0.1', end: '127.0.0.1' }]);
     // The vendor connects with its key, as Anzenna does once the consumer key is pasted in.
     const assertion = signAssertion(assertionClaims(consumerKey, 'anzenna-integration@anzenna-emu.example', org.emu.url), pair.privateKey);
     const token = await fetch(`${org.emu.url}/services/oauth2/token`, {

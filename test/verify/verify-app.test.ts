@@ -25,7 +25,8 @@ let consumerKey: string;
 
 before(async () => {
   o = await emulatedOrg({ edition: 'Developer' });
-  const setup = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+  // A healthy integration has login IP ranges (user.loginIpRanges warns without): the emulator's logins come from 127.0.0.1.
+  const setup = await o.run(['anzenna', 'setup', '-o', 'emu', '--allowed-ip-range', '127.0.0.1-127.0.0.1', '--json']);
   assert.equal(setup.code, 0, setup.stdout + setup.stderr);
   consumerKey = String(componentData(o.emu, 'ExtlClntAppGlobalOauthSettings', 'Anzenna_glbloauth').consumerKey);
   restore = checkpoint(o.emu);

@@ -78,7 +78,18 @@ function isOauthError(error: unknown): error is Error {
 export function jwtLoginError(explanation: TokenErrorExplanation, attempts: LoginAttempt[]): SfError {
   const tried = attempts.map((a) => `${a.tokenUrl} (aud ${a.audience}): ${a.outcome}${a.description ? ` ${a.description}` : ''}`);
   const name = explanation.kind === 'propagating' ? 'ConsumerKeyNotPropagatedError' : 'JwtLoginError';
-  return new SfError(messages.getMessage('error.JwtLogin', [explanation.cause, tried.join('\n  ')]), name, explanation.actions);
+  const error = new SfError(messages.getMessage('error.JwtLogin', [explanation.cause, tried.join('\n  ')]), name, explanation.actions);
+  error.setData({ attempts });
+  return error;
+}
+
+/**
+ * The login was refused because it came from outside the user's login IP ranges (Salesforce's OAuth error
+ * list: `invalid_grant` / "IP restricted or invalid login hours"; UNVERIFIED wording).
+ */
+export function isIpRestrictedLogin(error: unknown): boolean {
+  const attempts = ((error as SfError | undefined)?.data as { attempts?: LoginAttempt[] } | undefined)?.attempts ?? [];
+  return attempts.some((a) => a.outcome === 'invalid_grant' && /ip restricted/i.test(a.description ?? ''));
 }
 
 export async function jwtLogin(options: JwtLoginOptions): Promise<JwtLoginResult> {

@@ -14,6 +14,7 @@ import {
   assertKeyMatchesCertificate,
   buildKeyAndCertificate,
   checkCertificate,
+  downloadCertificate,
   findKeyPair,
   parseCertificatePem,
   parsePrivateKeyPem,
@@ -43,6 +44,8 @@ export type KeyMaterial = {
 
 export type KeyMaterialOptions = {
   certificateFile?: string;
+  /** The vendor's certificate by URL (downloaded here, before any request to the org). */
+  certificateUrl?: string;
   privateKeyFile?: string;
   outputDir: string;
   /** Where a pair of an earlier run is found and a new one written (keyFilePaths). */
@@ -74,6 +77,11 @@ async function loadPair(certPath: string, keyPath: string, mode: KeyMode): Promi
 export async function prepareKeyMaterial(options: KeyMaterialOptions): Promise<KeyMaterial> {
   if (options.privateKeyFile && !options.certificateFile) {
     throw messages.createError('error.CertificateFileMissing');
+  }
+  if (options.certificateUrl) {
+    const certificatePem = await downloadCertificate(options.certificateUrl);
+    const { info, warnings } = checkCertificate(certificatePem, options.certificateUrl);
+    return { mode: 'vendor', certificatePem, info, warnings };
   }
   if (options.certificateFile && options.privateKeyFile) {
     return loadPair(options.certificateFile, options.privateKeyFile, 'own');

@@ -3,3 +3,4 @@ export * from './names.js';
 export * from './xml.js';
 export * from './global-oauth-settings.js';
 export * from './render.js';
+export * from './ip-ranges.js';

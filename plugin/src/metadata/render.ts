@@ -29,6 +29,7 @@ import {
   type ComponentNames,
   type ComponentRef,
 } from './names.js';
+import { setLoginIpRanges, type IpRange } from './ip-ranges.js';
 import { getText, parseMetadataXml, removeElements, serializeMetadataXml, setText, type MetadataDocument } from './xml.js';
 
 /** ipRelaxationPolicyType values (UI: Enforce IP restrictions / Relax IP restrictions / … with second factor / … but relax for refresh tokens). */
@@ -55,6 +56,8 @@ export type RenderBundleOptions = {
   profileName?: string;
   /** Event Monitoring permission set API name; defaults to Event_Monitoring_Access (default app) or `<app>_Event_Monitoring_Access`. Owned by this bundle, like the profile. */
   permissionSetName?: string;
+  /** The integration profile's login IP ranges; omitted or empty: the profile's ranges are left as the org has them. */
+  loginIpRanges?: readonly IpRange[];
   /** Existing policy fullNames to update instead of the `_defaultPolicy` names (for example what listMetadata found). */
   oauthPolicyName?: string;
   appPolicyName?: string;
@@ -269,6 +272,7 @@ function renderAccess(docs: (key: TemplateKey) => MetadataDocument, options: Ren
   setText(docs('permissionSet'), 'label', names.permissionSet === DEFAULT_PERMISSION_SET_NAME ? DEFAULT_PERMISSION_SET_LABEL : `${label} ${DEFAULT_PERMISSION_SET_LABEL}`);
   if (options.viewAllData) setText(docs('viewAllDataPermissionSet'), 'label', `${label} View All Data`);
   if (options.setupAudit) setText(docs('setupAuditPermissionSet'), 'label', `${label} Setup Audit`);
+  if (options.loginIpRanges && options.loginIpRanges.length > 0) setLoginIpRanges(docs('profile'), options.loginIpRanges);
 }
 
 export type RenderOptions = Omit<RenderBundleOptions, 'sourceDir' | 'outputDir'>;

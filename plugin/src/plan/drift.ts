@@ -3,6 +3,7 @@
  * (org-specific fields, defaults Salesforce fills in); only what we set counts. Setup deploys a stage only
  * when something differs, so a second run changes nothing; verify reports the same differences as drift.
  */
+import { formatIpRange, loginIpRangesOf, sameIpRanges } from '../metadata/ip-ranges.js';
 import { parseMetadataXml, type MetadataDocument, type XmlElement } from '../metadata/xml.js';
 
 export type Difference = { field: string; expected: string; actual: string };
@@ -45,11 +46,20 @@ function blockLabel(element: XmlElement): string {
   return id?.text ? `${element.name}[${id.text}]` : element.name;
 }
 
+/** Login IP ranges compare as a set (extra ranges in the org count; descriptions do not), and only when we set some. */
+function ipRangeDifferences(desired: MetadataDocument, actual: MetadataDocument): Difference[] {
+  const wanted = loginIpRangesOf(desired);
+  if (wanted.length === 0) return [];
+  const found = loginIpRangesOf(actual);
+  if (sameIpRanges(wanted, found)) return [];
+  return [{ field: 'loginIpRanges', expected: wanted.map(formatIpRange).join(', '), actual: found.length > 0 ? found.map(formatIpRange).join(', ') : '(none)' }];
+}
+
 export function compareDocuments(desired: MetadataDocument, actual: MetadataDocument | undefined): Difference[] {
   if (!actual) return [{ field: '(component)', expected: 'present', actual: 'missing' }];
-  const differences: Difference[] = [];
+  const differences: Difference[] = ipRangeDifferences(desired, actual);
   for (const element of desired.children) {
-    if (IDENTITY_FIELDS.has(element.name)) continue;
+    if (IDENTITY_FIELDS.has(element.name) || element.name === 'loginIpRanges') continue;
     if (element.text !== undefined) {
       const theirs = actual.children.find((c) => c.name === element.name && c.text !== undefined);
       const expected = normalise(element.name, element.text);

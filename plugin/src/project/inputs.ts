@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { checkInputFile, DEFAULT_VALIDITY_DAYS, keyPairPaths, KEY_FORMATS, type KeyFormat } from '../cert/index.js';
-import { checkAppName, checkEmail, checkLabel, IP_RELAXATION_POLICIES, type IpRelaxationPolicy } from '../metadata/index.js';
+import { checkAppName, checkEmail, checkLabel, IP_RELAXATION_POLICIES, parseIpRange, type IpRange, type IpRelaxationPolicy } from '../metadata/index.js';
 import { DEFAULT_APP_NAME, DEFAULT_CONTACT_EMAIL, fileBaseForApp } from '../defaults.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -29,7 +29,8 @@ export const DEFAULT_WAIT_MINUTES = 10;
 export const DEFAULT_OUTPUT_DIR = 'anzenna-jwt';
 export const DEFAULT_KEY_SIZE = 2048;
 
-type ValueType = 'string' | 'boolean' | 'number';
+/** `strings`: a repeatable flag, and an array of strings in the project. */
+type ValueType = 'string' | 'boolean' | 'number' | 'strings';
 
 /** One input: flag, project key, type, default and check. `flag` builds the oclif flag (summary from messages). */
 type InputSpec = {
@@ -54,6 +55,15 @@ const checkWith = (problemOf: (v: string) => string | undefined, key: string) =>
   return problem ? invalid(key, [problem]) : undefined;
 };
 
+/** Each `<start>-<end>` IPv4 range must parse, with start ≤ end. */
+const checkIpRanges = (values: string[]): SfError | undefined => {
+  for (const value of values) {
+    const parsed = parseIpRange(value);
+    if ('problem' in parsed) return invalid('InvalidIpRange', [value, parsed.problem]);
+  }
+  return undefined;
+};
+
 /** The table. Order is the order of the README and of `sfdx-project.json`'s keys. */
 export const INPUTS = {
   'app-name': { projectKey: 'appName', type: 'string', check: checkWith(checkAppName, 'InvalidAppName') },
@@ -65,7 +75,9 @@ export const INPUTS = {
   'view-all-data': { projectKey: 'viewAllData', type: 'boolean' },
   'setup-audit': { projectKey: 'setupAudit', type: 'boolean' },
   'real-time-events': { projectKey: 'realTimeEvents', type: 'boolean' },
+  'allowed-ip-range': { projectKey: 'allowedIpRanges', type: 'strings', check: checkIpRanges },
   'certificate-file': { projectKey: 'certificateFile', type: 'string' },
+  'certificate-url': { projectKey: 'certificateUrl', type: 'string' },
   'private-key-file': { projectKey: 'privateKeyFile', type: 'string' },
   'output-dir': { projectKey: 'outputDir', type: 'string' },
   wait: { projectKey: 'wait', type: 'number', check: (v: number) => (Number.isFinite(v) && v >= 0 && v <= 60 ? undefined : invalid('InvalidWait', [String(v)])) },
@@ -87,8 +99,11 @@ const FLAG_BUILDERS = {
   'view-all-data': () => Flags.boolean({ summary: messages.getMessage('flags.view-all-data.summary'), allowNo: true }),
   'setup-audit': () => Flags.boolean({ summary: messages.getMessage('flags.setup-audit.summary'), allowNo: true }),
   'real-time-events': () => Flags.boolean({ summary: messages.getMessage('flags.real-time-events.summary'), allowNo: true }),
+  'allowed-ip-range': () => Flags.string({ summary: messages.getMessage('flags.allowed-ip-range.summary'), description: messages.getMessage('flags.allowed-ip-range.description'), multiple: true }),
   'certificate-file': () =>
     Flags.file({ char: 'c', summary: messages.getMessage('flags.certificate-file.summary'), parse: (input) => checkInputFile(input, 'certificate-file') }),
+  // eslint-disable-next-line sf-plugin/flag-cross-references
+  'certificate-url': () => Flags.string({ exclusive: ['certificate-file'], summary: messages.getMessage('flags.certificate-url.summary'), description: messages.getMessage('flags.certificate-url.description') }),
   'private-key-file': () =>
     Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), parse: (input) => checkInputFile(input, 'private-key-file') }),
   'output-dir': () => Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
@@ -106,7 +121,10 @@ export function inputFlags<K extends InputFlag>(...names: K[]): { [P in K]: Flag
 }
 
 type ProjectKeyOf<K extends InputFlag> = (typeof INPUTS)[K] extends { projectKey: infer P extends string } ? P : never;
-type TypeOf<T extends ValueType> = T extends 'string' ? string : T extends 'boolean' ? boolean : number;
+type TypeOf<T extends ValueType> = T extends 'string' ? string : T extends 'boolean' ? boolean : T extends 'strings' ? string[] : number;
+
+const hasType = (value: unknown, type: ValueType): boolean =>
+  type === 'strings' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
 
 /** `plugins.anzenna` in sfdx-project.json: derived from the table. */
 export type ProjectSettings = { [K in InputFlag as ProjectKeyOf<K>]?: TypeOf<(typeof INPUTS)[K]['type']> };
@@ -123,7 +141,7 @@ export function parseProjectSettings(raw: unknown, file: string): ProjectSetting
   for (const [key, value] of Object.entries(raw)) {
     const type = byKey.get(key);
     if (!type) throw inputError('ProjectSettingsUnknownKey', 'ProjectSettingsError', [key, file], [[...byKey.keys()].join(', ')]);
-    if (typeof value !== type) throw inputError('ProjectSettingsWrongType', 'ProjectSettingsError', [key, file, type]);
+    if (!hasType(value, type)) throw inputError('ProjectSettingsWrongType', 'ProjectSettingsError', [key, file, type === 'strings' ? 'an array of strings' : type]);
     settings[key] = value;
   }
   return settings as ProjectSettings;
@@ -152,7 +170,11 @@ export type SharedInputs = {
   label?: string;
   contactEmail: string;
   certificateFile?: string;
+  /** The vendor's certificate to download (https; http only for loopback); never with certificateFile. */
+  certificateUrl?: string;
   privateKeyFile?: string;
+  /** The integration profile's login IP ranges; [] leaves the profile's ranges as they are. */
+  allowedIpRanges: IpRange[];
   /** Where setup writes a generated pair, and where verify looks for it. */
   outputDir: string;
   integrationUser?: string;
@@ -176,6 +198,14 @@ export type VerifyInputs = SharedInputs & {
   setupAudit?: boolean;
 };
 
+/** A certificate file or a URL, never both (flags and project together). */
+function certificateSource(flags: InputFlags, project: ProjectSettings): Pick<SharedInputs, 'certificateFile' | 'certificateUrl'> {
+  const certificateFile = pick(flags, project, 'certificate-file');
+  const certificateUrl = pick(flags, project, 'certificate-url');
+  if (certificateFile && certificateUrl) throw invalid('CertificateSourceConflict', [certificateFile, certificateUrl]);
+  return { certificateFile, certificateUrl };
+}
+
 export function resolveSharedInputs(flags: InputFlags, project: ProjectSettings, cwd = process.cwd()): SharedInputs {
   return {
     appName: pick(flags, project, 'app-name') ?? DEFAULT_APP_NAME,
@@ -184,7 +214,8 @@ export function resolveSharedInputs(flags: InputFlags, project: ProjectSettings,
     integrationUser: pick(flags, project, 'integration-user'),
     integrationUserEmail: pick(flags, project, 'integration-user-email'),
     ipRelaxation: toPolicy(pick(flags, project, 'ip-relaxation') ?? 'bypass') as IpRelaxationPolicy,
-    certificateFile: pick(flags, project, 'certificate-file'),
+    ...certificateSource(flags, project),
+    allowedIpRanges: (pick(flags, project, 'allowed-ip-range') ?? []).map((text) => (parseIpRange(text) as { range: IpRange }).range),
     privateKeyFile: pick(flags, project, 'private-key-file'),
     outputDir: pick(flags, project, 'output-dir') ?? join(cwd, DEFAULT_OUTPUT_DIR),
   };

@@ -42,6 +42,8 @@ function refuseCertificateReplacement(pre: Preflight, options: SetupOptions): vo
 
 export async function buildDesired(pre: Preflight, options: SetupOptions, log: CheckLog): Promise<DesiredState & { existingConsumerKey?: string }> {
   const existingConsumerKey = consumerKeyOf(pre.ours.get('globalSettings'));
+  // The app is gone but the rest of the integration is here (a refreshed sandbox, or a deleted app): a new key.
+  if (!pre.ours.appExists && pre.ours.get('profile')) log.warn('app.redeployed', messages.getMessage('warning.appRedeployed', [options.appName]));
   if (pre.ours.appExists) {
     refuseCertificateReplacement(pre, options);
     if (!existingConsumerKey) log.warn('consumerKey', messages.getMessage('warning.consumerKeyUnreadable', [options.appName]));
@@ -51,6 +53,7 @@ export async function buildDesired(pre: Preflight, options: SetupOptions, log: C
     label: options.label,
     contactEmail: options.contactEmail,
     ipRelaxation: options.ipRelaxation,
+    loginIpRanges: options.allowedIpRanges,
     viewAllData: options.viewAllData,
     setupAudit: options.setupAudit,
     oauthPolicyName: pre.ours.policyNames.oauthPolicyName,

@@ -3,14 +3,18 @@
  * key, no request), then every org read at once; failures are then reported in a fixed order, so an
  * edition without Event Monitoring is what an admin hears first. Nothing is written here.
  */
-import type { Connection } from '@salesforce/core';
+import { Messages, type Connection } from '@salesforce/core';
 import { assertUsableUser, readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
 import { assertAdminRights, assertSeatsFree, readAdminFacts, readLicenceFacts, readOrgFacts, type AdminFacts, type LicenceFacts, type OrgFacts } from '../org/facts.js';
+import { withSandboxCopy } from '../org/sandbox-user.js';
 import { readOurComponents, type OurComponents } from '../org/state.js';
 import { defaultIntegrationUsername, keyFilePaths } from '../project/inputs.js';
 import type { CheckLog } from './check-log.js';
 import { prepareKeyMaterial, type KeyMaterial } from '../cert/key-material.js';
 import type { SetupOptions } from './options.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
 
 export type Preflight = {
   keys: KeyMaterial;
@@ -31,6 +35,7 @@ function settledValue<T>(result: PromiseSettledResult<T>): T {
 export async function prepareKeys(options: SetupOptions, log: CheckLog): Promise<KeyMaterial> {
   const keys = await prepareKeyMaterial({
     certificateFile: options.certificateFile,
+    certificateUrl: options.certificateUrl,
     privateKeyFile: options.privateKeyFile,
     outputDir: options.outputDir,
     paths: keyFilePaths(options.outputDir, options.appName),
@@ -47,11 +52,13 @@ export async function prepareKeys(options: SetupOptions, log: CheckLog): Promise
 /** Every org read at once: the org, the admin, the licences, the integration user and everything of ours. */
 export async function readOrg(conn: Connection, adminUsername: string, options: SetupOptions, log: CheckLog): Promise<Omit<Preflight, 'keys'>> {
   const username = options.integrationUser ?? defaultIntegrationUsername(options.appName, adminUsername);
+  const factsReading = readOrgFacts(conn);
   const [factsRead, adminRead, licencesRead, userRead, oursRead] = await Promise.allSettled([
-    readOrgFacts(conn),
+    factsReading,
     readAdminFacts(conn, adminUsername),
     readLicenceFacts(conn),
-    readIntegrationUser(conn, username),
+    // After a sandbox refresh the user is `<username>.<sandbox>`: found, not created a second time.
+    readIntegrationUser(conn, username).then((u) => withSandboxCopy(conn, u, factsReading.then((f) => f.isSandbox, () => false))),
     readOurComponents(conn, options.appName, { realTimeEvents: options.realTimeEvents }),
   ]);
   const facts = settledValue(factsRead);
@@ -61,9 +68,12 @@ export async function readOrg(conn: Connection, adminUsername: string, options: 
   log.pass('admin.rights', `${admin.username} can deploy metadata and manage users.`);
   const licences = settledValue(licencesRead);
   const user = settledValue(userRead);
+  if (user.renamedFrom) log.warn('user.sandboxCopy', messages.getMessage('warning.sandboxUser', [user.renamedFrom, user.username]));
   assertUsableUser(user);
   assertSeatsFree(licences, !user.id, !user.hasPsl);
-  log.pass('licences', user.id ? `Integration user ${username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
+  log.pass('licences', user.id ? `Integration user ${user.username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
   const ours = settledValue(oursRead);
-  return { facts, admin, licences, user, ours, username, adminEmail: options.integrationUserEmail ?? admin.email };
+  const adminEmail = options.integrationUserEmail ?? admin.email;
+  if (adminEmail.toLowerCase().endsWith('.invalid')) log.warn('user.email', messages.getMessage('warning.invalidEmail', [adminEmail]));
+  return { facts, admin, licences, user, ours, username: user.username, adminEmail };
 }

@@ -4,14 +4,18 @@
  * it), the event logs are read as the admin and the live login is the vendor's.
  */
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
-import type { Connection } from '@salesforce/core';
-import { jwtLogin, loginPairs, type JwtLoginResult } from '../auth/jwt-login.js';
+import { Messages, type Connection } from '@salesforce/core';
+import { isIpRestrictedLogin, jwtLogin, loginPairs, type JwtLoginResult } from '../auth/jwt-login.js';
+import { formatIpRange } from '../metadata/index.js';
 import { checkEventLogs, type EventLogReport } from '../logs/event-log-check.js';
 import { readComponentXml } from '../org/metadata-read.js';
 import type { CheckLog } from './check-log.js';
 import { consumerKeyOf } from './desired.js';
 import type { SetupOptions, SetupUi } from './options.js';
 import type { Preflight } from './preflight.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
 
 export type Proof = { consumerKey: string; login?: JwtLoginResult; eventLogs?: EventLogReport; tokenUrl: string; audience: string };
 
@@ -85,11 +89,19 @@ export async function prove(ctx: Context, pre: Preflight, consumerKey: string): 
     return base;
   }
   if (pre.keys.privateKey) {
-    const { login, eventLogs } = await loginAndRead(ctx, pre, consumerKey);
-    recordEventLogs(log, eventLogs);
-    return { ...base, login, eventLogs, tokenUrl: login.tokenUrl, audience: login.audience };
-  }
-  log.skip('jwt.login', 'The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
+    const proved = await loginAndRead(ctx, pre, consumerKey).catch((error: unknown) => {
+      // This machine is outside the profile's login IP ranges: the login cannot be proved from here, which is not a failure.
+      if (!isIpRestrictedLogin(error)) throw error;
+      ui.done();
+      const ranges = options.allowedIpRanges.map(formatIpRange).join(', ') || 'the ranges set in the org';
+      log.skip('jwt.login', messages.getMessage('info.proofOutsideIpRanges', [pre.username, ranges]));
+      return undefined;
+    });
+    if (proved) {
+      recordEventLogs(log, proved.eventLogs);
+      return { ...base, login: proved.login, eventLogs: proved.eventLogs, tokenUrl: proved.login.tokenUrl, audience: proved.login.audience };
+    }
+  } else log.skip('jwt.login', 'The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
   ui.step('Reading event log files as the admin');
   const eventLogs = await checkEventLogs(ctx.conn, pre.admin.username);
   ui.done();

@@ -28,6 +28,8 @@ export type AppFacts = {
 };
 
 export type AppRenderOptions = Pick<VerifyInputs, 'appName' | 'label' | 'contactEmail' | 'ipRelaxation' | 'viewAllData' | 'setupAudit'> & {
+  allowedIpRanges?: VerifyInputs['allowedIpRanges'];
+} & {
   sourceDir: string;
   /** A certificate to render with when the org has none (the local one). */
   fallbackCertificate?: string;
@@ -93,6 +95,7 @@ export async function loadAppFacts(conn: Connection, org: OrganizationFacts, glo
     label: options.label,
     contactEmail: options.contactEmail,
     ipRelaxation: options.ipRelaxation,
+    loginIpRanges: options.allowedIpRanges,
     viewAllData,
     setupAudit,
     ...ours.policyNames,

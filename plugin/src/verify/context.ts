@@ -9,6 +9,7 @@ import type { Connection } from '@salesforce/core';
 import { componentNames, type ComponentNames } from '../metadata/index.js';
 import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../logs/event-log-check.js';
 import { readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
+import { withSandboxCopy } from '../org/sandbox-user.js';
 import { jwtLogin, type JwtLoginResult } from '../auth/jwt-login.js';
 import {
   readAdminFacts,
@@ -81,7 +82,8 @@ export class VerifyContext {
     this.org = lazy(() => readOrganization(conn));
     this.admin = lazy(() => readAdminFacts(conn, adminUsername));
     this.licences = lazy(() => readLicenceFacts(conn));
-    this.user = lazy(() => readIntegrationUser(conn, this.username));
+    // After a sandbox refresh the user is `<username>.<sandbox>` (org/sandbox-user.ts).
+    this.user = lazy(async () => withSandboxCopy(conn, await readIntegrationUser(conn, this.username), this.org().then((o) => o.isSandbox, () => false)));
     this.grants = lazy(async () => {
       const user = await this.user();
       if (!user.id) throw new SkipCheck(`The integration user ${this.username} does not exist (see user.exists).`);

@@ -4,6 +4,7 @@
  * call. A failed check is a result, not an exception: only "could not run at all" throws.
  */
 import type { Org } from '@salesforce/core';
+import { accessChecks } from './checks-access.js';
 import { appChecks } from './checks-app.js';
 import { credentialChecks } from './checks-credentials.js';
 import { liveChecks } from './checks-live.js';
@@ -16,7 +17,7 @@ import type { VerifyResult } from './types.js';
 export type { VerifyOptions } from './context.js';
 
 /** Every check, in report order. */
-export const CHECKS: ReadonlyArray<Check<VerifyContext>> = [...orgChecks, ...appChecks, ...credentialChecks, ...userChecks, ...liveChecks];
+export const CHECKS: ReadonlyArray<Check<VerifyContext>> = [...orgChecks, ...appChecks, ...credentialChecks, ...userChecks, ...accessChecks, ...liveChecks];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 

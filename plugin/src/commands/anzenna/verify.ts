@@ -30,6 +30,7 @@ export default class Verify extends SfCommand<VerifyResult> {
       'integration-user',
       'integration-user-email',
       'ip-relaxation',
+      'allowed-ip-range',
       'view-all-data',
       'setup-audit'
     ),
