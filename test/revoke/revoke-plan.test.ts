@@ -8,6 +8,7 @@ const org = (over: Partial<RevokeSnapshot> = {}): RevokeSnapshot => ({
   appName: 'Anzenna',
   appPolicy: { isEnabled: 'true', isOauthPluginEnabled: 'true' },
   tokenCount: 2,
+  appExists: true,
   appInUsage: true,
   username: 'int@acme.example',
   userExists: true,
@@ -26,6 +27,13 @@ describe('planRevoke', () => {
       'revoke-permission-set Anzenna_View_All_Data',
     ]);
     assert.deepEqual(plan[1].changes, [{ field: 'OAuth tokens', from: '2', to: '0' }]);
+  });
+
+  it('deletes the app only with --delete-app, after its tokens and assignments', () => {
+    assert.ok(!planRevoke(org(), { deactivateUser: false }).some((a) => a.kind === 'delete-app'));
+    const plan = planRevoke(org(), { deactivateUser: true, deleteApp: true });
+    assert.deepEqual(plan.map((a) => a.kind).slice(-2), ['delete-app', 'deactivate-user']);
+    assert.match(plan.at(-2)?.reason ?? '', /new consumer key/);
   });
 
   it('deactivates only when asked, and only an active user', () => {

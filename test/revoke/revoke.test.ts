@@ -82,3 +82,26 @@ describe('sf anzenna revoke', () => {
     assert.equal(v.o.emu.scenario.userField(v.username, 'IsActive'), false);
   });
 });
+
+describe('sf anzenna revoke --delete-app', () => {
+  let v: VendorOrg;
+  before(async () => {
+    v = await vendorOrg();
+  });
+  after(() => v?.o.close());
+
+  it('deletes the app; a later setup makes a new app with a new consumer key, which works', async () => {
+    const res = await v.o.run<RevokeResult>(['anzenna', 'revoke', '-o', 'emu', '--delete-app', '--no-prompt', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.equal((res.json?.result as RevokeResult).done.at(-1)?.kind, 'delete-app');
+    assert.throws(() => v.o.emu.scenario.appFields('ExternalClientApplication', 'Anzenna'), 'the app is gone');
+    assert.throws(() => v.o.emu.scenario.appFields('ExtlClntAppGlobalOauthSettings', 'Anzenna_glbloauth'), 'its settings too');
+    assert.equal((await vendorLogin(v)).status, 400);
+    const setup = await v.o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--certificate-file', v.certPath, '--no-prompt', '--json']);
+    assert.equal(setup.code, 0, setup.stdout + setup.stderr);
+    const newKey = setup.json?.result?.consumerKey ?? '';
+    assert.ok(newKey.length > 0 && newKey !== v.consumerKey, 'a new consumer key');
+    const login = await vendorLogin({ ...v, consumerKey: newKey });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+  });
+});

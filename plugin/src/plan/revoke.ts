@@ -5,7 +5,7 @@
  */
 import { formatChange, type FieldChange } from './plan.js';
 
-export type RevokeActionKind = 'disable-app' | 'revoke-tokens' | 'revoke-permission-set' | 'deactivate-user';
+export type RevokeActionKind = 'disable-app' | 'revoke-tokens' | 'revoke-permission-set' | 'delete-app' | 'deactivate-user';
 
 export type RevokeAction = { kind: RevokeActionKind; target: string; changes: FieldChange[]; reason: string };
 
@@ -15,6 +15,7 @@ export type RevokeSnapshot = {
   appPolicy?: { isEnabled?: string; isOauthPluginEnabled?: string };
   /** Tokens issued through the app (undefined: the usage resource could not tell). */
   tokenCount?: number;
+  appExists: boolean;
   /** Whether the org lists the app in its OAuth usage at all. */
   appInUsage: boolean;
   username: string;
@@ -24,7 +25,7 @@ export type RevokeSnapshot = {
   ourPermissionSets: readonly string[];
 };
 
-export type RevokeOptions = { deactivateUser: boolean };
+export type RevokeOptions = { deactivateUser: boolean; deleteApp?: boolean };
 
 const isOff = (value: string | undefined): boolean => value?.toLowerCase() === 'false';
 
@@ -46,6 +47,9 @@ export function planRevoke(org: RevokeSnapshot, options: RevokeOptions): RevokeA
   for (const ps of org.ourPermissionSets) {
     actions.push({ kind: 'revoke-permission-set', target: ps, changes: [{ field: 'assigned', from: 'yes', to: 'no' }], reason: `assigned to ${org.username}` });
   }
+  if (options.deleteApp && org.appExists) {
+    actions.push({ kind: 'delete-app', target: org.appName, changes: [{ field: 'External Client App and its settings and policies', from: 'present', to: 'deleted' }], reason: '--delete-app: a later setup makes a new consumer key' });
+  }
   if (options.deactivateUser && org.userExists && org.userActive) {
     actions.push({ kind: 'deactivate-user', target: org.username, changes: [{ field: 'IsActive', from: 'true', to: 'false' }], reason: '--deactivate-user' });
   }
@@ -56,6 +60,7 @@ const VERBS: Record<RevokeActionKind, string> = {
   'disable-app': 'disable the app',
   'revoke-tokens': 'revoke every OAuth token of',
   'revoke-permission-set': 'remove permission set',
+  'delete-app': 'delete the app',
   'deactivate-user': 'deactivate user',
 };
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { componentRefs, getText, parseMetadataXml, serializeMetadataXml, setText } from '../metadata/index.js';
-import { deployDirectory } from '../org/metadata-transfer.js';
+import { deleteDirectory, deployDirectory } from '../org/metadata-transfer.js';
 import { readOrganization } from '../org/facts.js';
 import { deactivateUser, readIntegrationUser, removePermissionSetAssignments, type IntegrationUserState } from '../org/integration-user.js';
 import { readTokenUsage, revokeAppTokens } from '../org/oauth-usage.js';
@@ -25,6 +25,7 @@ export type RevokeOptions = {
   appName: string;
   integrationUser?: string;
   deactivateUser: boolean;
+  deleteApp: boolean;
   dryRun: boolean;
 };
 
@@ -79,6 +80,7 @@ async function readRevokeState(org: Org, options: RevokeOptions): Promise<Read> 
     appName: options.appName,
     appPolicy: policy && { isEnabled: getText(policy, 'isEnabled'), isOauthPluginEnabled: getText(policy, 'isOauthPluginEnabled') },
     tokenCount: ours.appExists ? tokens.count : 0,
+    appExists: ours.appExists,
     appInUsage: ours.appExists && tokens.appInUsage,
     username,
     userExists: Boolean(user.id),
@@ -105,9 +107,31 @@ async function disableApp(org: Org, ours: OurComponents): Promise<void> {
   }
 }
 
+/** The app's components as the org has them, written to a staging folder only to name them in a destructive deploy. */
+async function deleteApp(org: Org, ours: OurComponents): Promise<void> {
+  const refs = componentRefs(ours.names);
+  const staging = await createStaging('revoke');
+  try {
+    const dir = join(staging.dir, 'bundle');
+    for (const key of ['eca', 'oauthSettings', 'globalSettings', 'oauthPolicy', 'appPolicy'] as const) {
+      const xml = ours.get(key);
+      if (!xml) continue;
+      const file = join(dir, refs[key].path);
+      // eslint-disable-next-line no-await-in-loop
+      await mkdir(dirname(file), { recursive: true });
+      // eslint-disable-next-line no-await-in-loop
+      await writeFile(file, xml);
+    }
+    await deleteDirectory(org.getConnection(), [dir], 'the External Client App');
+  } finally {
+    await staging.dispose();
+  }
+}
+
 async function apply(org: Org, read: Read, action: RevokeAction): Promise<void> {
   const conn = org.getConnection();
   if (action.kind === 'disable-app') await disableApp(org, read.ours);
+  else if (action.kind === 'delete-app') await deleteApp(org, read.ours);
   else if (action.kind === 'revoke-tokens') await revokeAppTokens(conn, read.snapshot.appName);
   else if (action.kind === 'revoke-permission-set') await removePermissionSetAssignments(conn, read.user, [action.target]);
   else if (read.user.id) await deactivateUser(conn, read.user.id);

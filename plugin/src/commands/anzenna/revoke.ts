@@ -19,6 +19,7 @@ export default class Revoke extends SfCommand<RevokeResult> {
     'target-org': Flags.requiredOrg(),
     ...inputFlags('app-name', 'integration-user'),
     'deactivate-user': Flags.boolean({ summary: messages.getMessage('flags.deactivate-user.summary'), default: false }),
+    'delete-app': Flags.boolean({ summary: messages.getMessage('flags.delete-app.summary'), default: false }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
   };
@@ -28,12 +29,13 @@ export default class Revoke extends SfCommand<RevokeResult> {
     const source = await findMetadataSource();
     const inputs = resolveSharedInputs(flags, source.projectSettings);
     const org = flags['target-org'];
-    const options = { appName: inputs.appName, integrationUser: inputs.integrationUser, deactivateUser: flags['deactivate-user'], dryRun: flags['dry-run'] };
+    const options = { appName: inputs.appName, integrationUser: inputs.integrationUser, deactivateUser: flags['deactivate-user'], deleteApp: flags['delete-app'], dryRun: flags['dry-run'] };
     const result = await runRevoke(org, options, this.ui(org.getUsername() ?? 'the org', flags['no-prompt']));
     if (!this.jsonEnabled()) {
       this.log(formatRevokePlan(result.plan).join('\n'));
       if (result.dryRun) this.log(messages.getMessage('info.dryRun'));
       else if (result.plan.length === 0) this.log(messages.getMessage('info.nothing'));
+      else if (result.done.some((a) => a.kind === 'delete-app')) this.log(messages.getMessage('info.deleted', [result.appName, result.username, result.userActive ? 'still active' : 'inactive']));
       else this.log(messages.getMessage('info.revoked', [result.username, result.userActive ? 'still active' : 'inactive', result.consumerKey ?? '(unreadable)']));
     }
     return result;
