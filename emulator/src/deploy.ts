@@ -224,6 +224,7 @@ export class MetadataEngine {
         successes.push(msg({ type: c.type.name, fullName: c.fullName, fileName: c.fileName }, { success: true, created: !existing, changed: !!existing, id: id || undefined }));
       }
       if (apply) this.createDefaultPolicies(good, job.userId);
+      successes.push(...this.destroy(files, root, apply).map((c) => msg({ ...c, fileName: `${root}destructiveChangesPost.xml` }, { success: true, deleted: true })));
     }
     job.successes = successes;
     job.failures = failures;
@@ -231,6 +232,28 @@ export class MetadataEngine {
     job.status = failures.length === 0 ? 'Succeeded' : rollback || good.length === 0 ? 'Failed' : 'SucceededPartial';
     job.done = true;
     job.completedAt = Date.now();
+  }
+
+  /**
+   * destructiveChanges(Pre|Post).xml: each listed component is deleted; a missing one is skipped. UNVERIFIED: that a
+   * real org needs an External Client App's satellites listed too (revoke --delete-app lists them all).
+   */
+  private destroy(files: Map<string, Buffer>, root: string, apply: boolean): Array<{ type: string; fullName: string }> {
+    const deleted: Array<{ type: string; fullName: string }> = [];
+    for (const manifest of ['destructiveChangesPre.xml', 'destructiveChanges.xml', 'destructiveChangesPost.xml']) {
+      const content = files.get(`${root}${manifest}`);
+      if (!content) continue;
+      const pkg = (xmlParser.parse(content.toString('utf8')) as Record<string, unknown>).Package as Record<string, unknown> | undefined;
+      for (const t of asArray(pkg?.types as Record<string, unknown> | Record<string, unknown>[] | undefined)) {
+        for (const fullName of asArray(t.members as string | string[]).map(String)) {
+          const type = String(t.name ?? '');
+          if (!this.ctx.state.component(type, fullName)) continue;
+          if (apply) this.ctx.state.components(type).delete(fullName.toLowerCase());
+          deleted.push({ type, fullName });
+        }
+      }
+    }
+    return deleted;
   }
 
   private namesInZip(files: Map<string, Buffer>, root: string, spec: TypeSpec): string[] {

@@ -178,10 +178,7 @@ export async function applyIntegrationUser(
     );
   }
   await assignPermissionSets(conn, userId, plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps)), knownIds);
-  for (const name of plan.revokePermissionSets ?? []) {
-    const assignment = state.assignmentIds?.[name];
-    if (assignment) await write(`remove the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').destroy(assignment));
-  }
+  await removePermissionSetAssignments(conn, state, plan.revokePermissionSets ?? []);
   return userId;
 }
 
@@ -203,4 +200,17 @@ async function write<T>(step: string, run: () => Promise<T>): Promise<T> {
     const name = WRITE_ERRORS[code] ?? 'IntegrationUserStep';
     throw new SfError(messages.getMessage('error.WriteFailed', [step, e.message]), `${name}Error`, messages.getMessages(`write.${name}.actions`), 1, e);
   }
+}
+
+/** Takes back the named permission set assignments (revoke); the user keeps its licence and stays active. */
+export async function removePermissionSetAssignments(conn: Connection, state: IntegrationUserState, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const assignment = state.assignmentIds?.[name];
+    if (assignment) await write(`remove the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').destroy(assignment));
+  }
+}
+
+/** Deactivates the user (revoke --deactivate-user): kept for the audit trail, but it can no longer log in. */
+export async function deactivateUser(conn: Connection, userId: string): Promise<void> {
+  await write('deactivate the integration user', () => conn.sobject('User').update({ Id: userId, IsActive: false }));
 }

@@ -62,8 +62,31 @@ export async function deployDirectory(
   what: string,
   options: { checkOnly: boolean; onProgress?: (message: string) => void; rollbackOnError?: boolean }
 ): Promise<DeployOutcome> {
-  const { ComponentSet, RequestStatus } = await sdr();
-  const set = ComponentSet.fromSource(dirs);
+  const { ComponentSet } = await sdr();
+  return deploySet(conn, ComponentSet.fromSource(dirs), what, options);
+}
+
+/**
+ * Deletes the components whose source files are in `dirs` (a destructive deploy: destructiveChangesPost.xml),
+ * rolled back on any error. The files only name the components; their content is not deployed.
+ */
+export async function deleteDirectory(conn: Connection, dirs: string[], what: string, options: { onProgress?: (message: string) => void } = {}): Promise<DeployOutcome> {
+  const { ComponentSet, DestructiveChangesType } = await sdr();
+  const set = new ComponentSet();
+  for (const component of ComponentSet.fromSource(dirs).getSourceComponents()) {
+    component.setMarkedForDelete(DestructiveChangesType.POST);
+    set.add(component, DestructiveChangesType.POST);
+  }
+  return deploySet(conn, set, what, { checkOnly: false, ...options });
+}
+
+async function deploySet(
+  conn: Connection,
+  set: import('@salesforce/source-deploy-retrieve').ComponentSet,
+  what: string,
+  options: { checkOnly: boolean; onProgress?: (message: string) => void; rollbackOnError?: boolean }
+): Promise<DeployOutcome> {
+  const { RequestStatus } = await sdr();
   const deploy = await set.deploy({
     usernameOrConnection: conn,
     apiOptions: { checkOnly: options.checkOnly, rollbackOnError: options.rollbackOnError ?? true, singlePackage: true },

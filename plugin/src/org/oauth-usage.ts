@@ -1,0 +1,58 @@
+/**
+ * Who holds OAuth tokens for the app and when they were last used, from the Connect REST "OAuth Usage"
+ * resources (API 59.0+): `/apps/oauth/usage` lists the apps, `/apps/oauth/usage/<app>/users` their users.
+ * The entry shape is read tolerantly (a flat `userId`/`username` or a nested `user`), since only the
+ * resource names are documented in our sources.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+
+export type TokenUser = {
+  userId?: string;
+  username?: string;
+  tokenCount?: number;
+  useCount?: number;
+  lastUsedDate?: string;
+};
+
+export type TokenUsage = { appFound: boolean; users: TokenUser[] };
+
+type UsageApp = { developerName?: string; identifier?: string; id?: string };
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+export function parseUsageUser(entry: Record<string, unknown>): TokenUser {
+  const nested = (entry.user ?? {}) as Record<string, unknown>;
+  return {
+    userId: str(entry.userId) ?? str(nested.id),
+    username: str(entry.username) ?? str(nested.username) ?? str(nested.userName),
+    tokenCount: num(entry.tokenCount) ?? (Array.isArray(entry.tokens) ? entry.tokens.length : undefined),
+    useCount: num(entry.useCount),
+    lastUsedDate: str(entry.lastUsedDate) ?? str(entry.lastUsed),
+  };
+}
+
+export async function readTokenUsage(conn: Connection, appName: string): Promise<TokenUsage> {
+  const base = `/services/data/v${conn.version}/apps/oauth/usage`;
+  const { apps = [] } = await conn.request<{ apps?: UsageApp[] }>(base);
+  const app = apps.find((a) => a.developerName?.toLowerCase() === appName.toLowerCase());
+  const id = app?.identifier ?? app?.id;
+  if (!id) return { appFound: false, users: [] };
+  const { users = [] } = await conn.request<{ users?: Array<Record<string, unknown>> }>(`${base}/${encodeURIComponent(id)}/users`);
+  return { appFound: true, users: users.map(parseUsageUser) };
+}
+
+/**
+ * Revokes every OAuth token issued through the app (Connect REST "OAuth Usage Resources", API 59.0+):
+ * `DELETE /apps/oauth/usage/<app>/tokens`. UNVERIFIED on a real org: that the app-wide DELETE also revokes the
+ * JWT bearer flow's access tokens (the guide speaks of refresh tokens). Returns false when the org lists no such app.
+ */
+export async function revokeAppTokens(conn: Connection, appName: string): Promise<boolean> {
+  const base = `/services/data/v${conn.version}/apps/oauth/usage`;
+  const { apps = [] } = await conn.request<{ apps?: UsageApp[] }>(base);
+  const app = apps.find((a) => a.developerName?.toLowerCase() === appName.toLowerCase());
+  const id = app?.identifier ?? app?.id;
+  if (!id) return false;
+  await conn.request({ method: 'DELETE', url: `${base}/${encodeURIComponent(id)}/tokens` });
+  return true;
+}
