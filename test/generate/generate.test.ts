@@ -137,7 +137,7 @@ describe('metadata generate', () => {
     const own = { orgName: 'Acme', edition: 'Developer', features: ['EnableSetPasswordInApi'], settings: { lightningExperienceSettings: { enableS1DesktopEnabled: true } } };
     writeFileSync(join(dir, 'config', 'project-scratch-def.json'), JSON.stringify(own, null, 2));
     writeFileSync(join(dir, '.gitignore'), 'node_modules/\nanzenna-jwt\n');
-    writeFileSync(join(dir, '.forceignore'), '**/extlClntAppGlobalOauthSets/\nanzenna-jwt/\n');
+    writeFileSync(join(dir, '.forceignore'), '**/extlClntAppGlobalOauthSets/**\nanzenna-jwt/\n');
     const result = await runGenerate({ flags: {}, force: false, cwd: dir });
     assert.equal(statuses(result)['config/project-scratch-def.json'], 'updated');
     assert.equal(statuses(result)['.forceignore'], 'unchanged');

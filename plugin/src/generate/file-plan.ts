@@ -54,8 +54,10 @@ export function planXmlFile(file: string, path: string, text: string, force: boo
 /** An ignore file: the missing entries are appended (under one comment line); nothing is ever removed. */
 export function planIgnoreFile(file: string, path: string, entries: string[]): PlannedFile {
   const existing = read(file);
-  const present = new Set((existing ?? '').split(/\r?\n/).map((line) => line.trim()));
-  const missing = entries.filter((entry) => !present.has(entry) && !present.has(entry.replace(/\/$/, '')));
+  // `dir`, `dir/` and `dir/**` ignore the same folder
+  const folder = (line: string): string => line.trim().replace(/\/\*\*$/, '').replace(/\/+$/, '');
+  const present = new Set((existing ?? '').split(/\r?\n/).map(folder));
+  const missing = entries.filter((entry) => !present.has(folder(entry)));
   if (missing.length === 0) return { path, file, status: 'unchanged' };
   const head = existing === undefined || existing === '' ? '' : existing.endsWith('\n') ? `${existing}\n` : `${existing}\n\n`;
   return { path, file, status: existing === undefined ? 'created' : 'updated', text: `${head}${IGNORE_COMMENT}\n${missing.join('\n')}\n` };
