@@ -83,6 +83,12 @@ describe('metadata generate', () => {
     const eca = bundle.documents.find((d) => d.key === 'eca');
     assert.equal(eca?.xml, text(dir, 'force-app/main/default/externalClientApps/Acme_Monitoring.eca-meta.xml'));
     assert.ok(bundle.documents.some((d) => d.fullName === 'Acme_Monitoring_View_All_Data'));
+    assert.deepEqual(result.otherApps, []);
+
+    // A second app generated into the same package directory is named: the project copy is no longer one app's.
+    const second = await runGenerate({ flags: { 'app-name': 'Other_App' }, force: false, cwd: dir });
+    assert.deepEqual(second.otherApps, ['Acme_Monitoring']);
+    assert.equal((await findMetadataSource(dir)).origin, 'bundled');
   });
 
   it('a second run leaves every file unchanged; a hand-edited file is a conflict, and nothing is written', async () => {

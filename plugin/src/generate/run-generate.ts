@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
-import { ignoreEntries, loadTemplates, locateSourceDir, packageFiles, renderDocuments, SCRATCH_DEF_PATH, type RenderOptions } from '../metadata/index.js';
+import { ignoreEntries, sourceAppNames, loadTemplates, locateSourceDir, packageFiles, renderDocuments, SCRATCH_DEF_PATH, type RenderOptions } from '../metadata/index.js';
 import { withMetadataErrors } from '../project/metadata-errors.js';
 import { resolveSetupInputs, type InputFlags, type SetupInputs } from '../project/inputs.js';
 import { findProject, type ProjectSettings } from '../project/source.js';
@@ -31,6 +31,8 @@ export type GenerateResult = {
   packageDir: string;
   appName: string;
   files: GeneratedFile[];
+  /** Other apps whose source is in the package directory: setup recognises the project's copy only while it holds one app. */
+  otherApps: string[];
 };
 
 type Target = { root: string; packageDir: string; projectSettings: ProjectSettings };
@@ -104,5 +106,6 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateRes
     await mkdir(dirname(f.file), { recursive: true });
     await writeFile(f.file, f.text, 'utf8');
   }
-  return { projectDir: target.root, packageDir: target.packageDir, appName: inputs.appName, files: planned.map(publicView) };
+  const otherApps = sourceAppNames(target.packageDir).filter((name) => name !== inputs.appName);
+  return { projectDir: target.root, packageDir: target.packageDir, appName: inputs.appName, files: planned.map(publicView), otherApps };
 }

@@ -3,5 +3,5 @@ export * from './names.js';
 export * from './xml.js';
 export * from './global-oauth-settings.js';
 export * from './render.js';
-export { holdsTemplates, templateAppName, templateFiles, type TemplateFile } from './template-source.js';
+export { holdsTemplates, sourceAppNames, templateAppName, templateFiles, type TemplateFile } from './template-source.js';
 export * from './project-files.js';

@@ -18,14 +18,19 @@ const ECA_SUFFIX = `.${ECA.suffix}-meta.xml`;
 const TEMPLATE_KEYS = Object.keys(TEMPLATE_LOCATION) as TemplateKey[];
 const MAIN_KEYS = TEMPLATE_KEYS.filter((key) => TEMPLATE_LOCATION[key] === 'main');
 
-/** The app a source directory's templates are written for: its one External Client App in main/default (undefined: none, or several). */
-export function templateAppName(dir: string): string | undefined {
+/** The External Client Apps whose source is in a directory's main/default. */
+export function sourceAppNames(dir: string): string[] {
   const folder = join(dir, SOURCE_LAYOUT.main, ECA.directoryName);
-  if (!existsSync(folder)) return undefined;
-  const apps = readdirSync(folder)
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
     .filter((name) => name.endsWith(ECA_SUFFIX))
     .map((name) => name.slice(0, -ECA_SUFFIX.length))
     .filter((name) => checkAppName(name) === undefined);
+}
+
+/** The app a source directory's templates are written for: its one External Client App in main/default (undefined: none, or several). */
+export function templateAppName(dir: string): string | undefined {
+  const apps = sourceAppNames(dir);
   return apps.length === 1 ? apps[0] : undefined;
 }
 

@@ -26,6 +26,7 @@ export default class MetadataGenerate extends SfCommand<MetadataGenerateResult> 
     for (const file of result.files) this.log(messages.getMessage('info.status', [file.status.padEnd(9), file.path]));
     const count = (status: string): string => String(result.files.filter((f) => f.status === status).length);
     this.log(messages.getMessage('info.done', [count('created'), count('updated'), count('unchanged'), result.packageDir]));
+    if (result.otherApps.length > 0) this.warn(messages.getMessage('warning.otherApps', [result.otherApps.join(', '), result.appName]));
     this.log(messages.getMessage('info.next'));
     return result;
   }
