@@ -4,3 +4,5 @@ export * from './xml.js';
 export * from './global-oauth-settings.js';
 export * from './render.js';
 export * from './ip-ranges.js';
+export { holdsTemplates, sourceAppNames, templateAppName, templateFiles, type TemplateFile } from './template-source.js';
+export * from './project-files.js';

@@ -260,9 +260,9 @@ export const TEMPLATE_LOCATION: Record<Exclude<ComponentKey, 'globalSettings'>, 
   realTimeEventSettings: 'realTimeEvents',
 };
 
-/** Posix paths, relative to a force-app directory, of the source templates (the files for the default app name). */
-export function templatePaths(): Record<Exclude<ComponentKey, 'globalSettings'>, string> {
-  const refs = componentRefs(componentNames(DEFAULT_APP_NAME));
+/** Posix paths, relative to a force-app directory, of the source templates (the files for the default app name, or for the app a generated project holds). */
+export function templatePaths(appName: string = DEFAULT_APP_NAME): Record<Exclude<ComponentKey, 'globalSettings'>, string> {
+  const refs = componentRefs(componentNames(appName));
   const paths = {} as Record<Exclude<ComponentKey, 'globalSettings'>, string>;
   for (const key of Object.keys(TEMPLATE_LOCATION) as Array<Exclude<ComponentKey, 'globalSettings'>>) {
     paths[key] = `${SOURCE_LAYOUT[TEMPLATE_LOCATION[key]]}/${refs[key].path}`;

@@ -20,7 +20,6 @@ import {
   checkLabel,
   componentNames,
   componentRefs,
-  DEFAULT_APP_NAME,
   DEFAULT_PERMISSION_SET_NAME,
   DEFAULT_PERMISSION_SET_LABEL,
   MetadataInputError,
@@ -30,6 +29,7 @@ import {
   type ComponentRef,
 } from './names.js';
 import { setLoginIpRanges, type IpRange } from './ip-ranges.js';
+import { templateFiles, type TemplateFile, type TemplateKey } from './template-source.js';
 import { getText, parseMetadataXml, removeElements, serializeMetadataXml, setText, type MetadataDocument } from './xml.js';
 
 /** ipRelaxationPolicyType values (UI: Enforce IP restrictions / Relax IP restrictions / … with second factor / … but relax for refresh tokens). */
@@ -69,8 +69,9 @@ export type RenderBundleOptions = {
   /**
    * consumerKey: given, or generated when omitted; `keepOrgConsumerKey` leaves the element out instead (an
    * existing app whose key could not be read back keeps its own, rather than being given a new one).
+   * Omitted: no global OAuth settings at all (what a project's source holds; see metadata generate).
    */
-  oauth: { certificatePem: string; callbackUrl: string; consumerKey?: string; keepOrgConsumerKey?: boolean };
+  oauth?: { certificatePem: string; callbackUrl: string; consumerKey?: string; keepOrgConsumerKey?: boolean };
   /** Org Id (00D…) of an org that already has this app: sets `orgScopedExternalApp` to `<orgId>:<app>`. Omit on a first deploy. */
   orgId?: string;
 };
@@ -96,7 +97,7 @@ export type RenderBundleResult = {
   readonly files: readonly string[];
 };
 
-export type TemplateKey = Exclude<ComponentKey, 'globalSettings'>;
+export type { TemplateKey };
 
 const TEMPLATE_ROOTS: Record<TemplateKey, string> = {
   eca: 'ExternalClientApplication',
@@ -131,22 +132,21 @@ export function locateSourceDir(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, probe)));
 }
 
-async function loadTemplate(sourceDir: string, key: TemplateKey): Promise<MetadataDocument> {
-  const relative = templatePaths()[key];
-  const path = join(sourceDir, relative);
+async function loadTemplate(file: TemplateFile, key: TemplateKey): Promise<MetadataDocument> {
+  const { relative, dir } = file;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(file.path, 'utf8');
   } catch (error) {
-    throw new MetadataInputError('sourceDir', `Missing template ${relative} in ${sourceDir}: ${(error as Error).message}`);
+    throw new MetadataInputError('sourceDir', `Missing template ${relative} in ${dir}: ${(error as Error).message}`);
   }
   const doc = parseMetadataXml(text, relative);
   if (doc.root !== TEMPLATE_ROOTS[key]) {
     throw new MetadataInputError('sourceDir', `Template ${relative} has root <${doc.root}>, expected <${TEMPLATE_ROOTS[key]}>.`);
   }
   const app = getText(doc, 'externalClientApplication');
-  if (app !== undefined && app !== DEFAULT_APP_NAME) {
-    throw new MetadataInputError('sourceDir', `Template ${relative} belongs to app "${app}", expected "${DEFAULT_APP_NAME}".`);
+  if (app !== undefined && app !== file.appName) {
+    throw new MetadataInputError('sourceDir', `Template ${relative} belongs to app "${app}", expected "${file.appName}".`);
   }
   for (const name of ORG_SPECIFIC[key] ?? []) removeElements(doc, name);
   return doc;
@@ -222,11 +222,11 @@ export type RenderedBundle = {
 
 export type Templates = ReadonlyMap<TemplateKey, MetadataDocument>;
 
-/** The templates of a source directory, checked (every one, opt-ins included). */
+/** The templates of a source directory, checked (every one, opt-ins included; opt-ins a generated project lacks come from the bundled copy). */
 export async function loadTemplates(sourceDir: string): Promise<Templates> {
-  const dir = resolve(sourceDir);
+  const files = templateFiles(resolve(sourceDir), locateSourceDir());
   const keys = Object.keys(TEMPLATE_ROOTS) as TemplateKey[];
-  const docs = await Promise.all(keys.map((key) => loadTemplate(dir, key)));
+  const docs = await Promise.all(keys.map((key) => loadTemplate(files[key], key)));
   return new Map(keys.map((key, i) => [key, docs[i]]));
 }
 
@@ -286,14 +286,12 @@ export function renderDocuments(templates: Templates, options: RenderOptions): R
   validate(options);
   const names = namesFor(options);
   const label = options.label ?? options.appName;
-  const consumerKey = options.oauth.keepOrgConsumerKey ? undefined : options.oauth.consumerKey ?? generateConsumerKey();
-  const globalSettingsXml = renderGlobalOauthSettings({
-    appName: names.appName,
-    certificatePem: options.oauth.certificatePem,
-    consumerKey,
-    callbackUrl: options.oauth.callbackUrl,
-    label: `${label} Global OAuth Settings`,
-  });
+  const oauth = options.oauth;
+  const consumerKey = oauth === undefined || oauth.keepOrgConsumerKey ? undefined : oauth.consumerKey ?? generateConsumerKey();
+  const globalSettingsXml =
+    oauth === undefined
+      ? undefined
+      : renderGlobalOauthSettings({ appName: names.appName, certificatePem: oauth.certificatePem, consumerKey, callbackUrl: oauth.callbackUrl, label: `${label} Global OAuth Settings` });
   const copies = new Map<TemplateKey, MetadataDocument>();
   const docs = (key: TemplateKey): MetadataDocument => {
     if (!copies.has(key)) copies.set(key, cloneDoc(templates.get(key) as MetadataDocument));
@@ -312,7 +310,7 @@ export function renderDocuments(templates: Templates, options: RenderOptions): R
     serialized('eca', 'stage2'),
     serialized('oauthSettings', 'stage2'),
     // the certificate and consumer key are not secret, but this file is kept out of source control: owner-only
-    item('globalSettings', 'stage2', globalSettingsXml, 0o600),
+    ...(globalSettingsXml === undefined ? [] : [item('globalSettings', 'stage2', globalSettingsXml, 0o600)]),
     serialized('oauthPolicy', 'stage2'),
     serialized('appPolicy', 'stage2'),
     serialized('eventSettings', 'event-log-generation'),

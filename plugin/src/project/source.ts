@@ -1,12 +1,12 @@
 /**
  * Where the metadata comes from: the SFDX project in the working directory when it holds our templates
- * (release engineers keep and review them there), else the copy bundled in the plugin at build time.
+ * (release engineers keep and review them there: this repository's force-app, or what `sf anzenna metadata
+ * generate` wrote, for any app name), else the copy bundled in the plugin at build time.
  * Also reads the project's `plugins.anzenna` block, so the choices live in source control too.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Messages, SfProject } from '@salesforce/core';
-import { locateSourceDir, templatePaths } from '../metadata/index.js';
+import { holdsTemplates, locateSourceDir } from '../metadata/index.js';
 import { parseProjectSettings, type ProjectSettings } from './inputs.js';
 
 export { parseProjectSettings, type ProjectSettings } from './inputs.js';
@@ -15,10 +15,6 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.inputs');
 
 export type MetadataSource = { dir: string; origin: 'project' | 'bundled'; projectSettings: ProjectSettings; projectDir?: string };
-
-function holdsTemplates(dir: string): boolean {
-  return Object.values(templatePaths()).every((relative) => existsSync(join(dir, relative)));
-}
 
 /** The project around `cwd`, or undefined when there is none. A broken sfdx-project.json is an error, not "no project". */
 async function resolveProject(cwd: string): Promise<SfProject | undefined> {
@@ -46,4 +42,16 @@ export async function findMetadataSource(cwd = process.cwd()): Promise<MetadataS
     if (holdsTemplates(pkg.fullPath)) return { dir: pkg.fullPath, origin: 'project', projectSettings, projectDir };
   }
   return { dir: bundledSource(), origin: 'bundled', projectSettings, projectDir };
+}
+
+export type ProjectLocation = { projectDir: string; defaultPackageDir: string; projectSettings: ProjectSettings };
+
+/** The SFDX project around `cwd` (its root, default package directory and `plugins.anzenna`), or undefined when there is none. */
+export async function findProject(cwd = process.cwd()): Promise<ProjectLocation | undefined> {
+  const project = await resolveProject(cwd);
+  if (!project) return undefined;
+  const projectDir = project.getPath();
+  const contents = project.getSfProjectJson().getContents() as { plugins?: Record<string, unknown> };
+  const projectSettings = parseProjectSettings(contents.plugins?.anzenna, join(projectDir, 'sfdx-project.json'));
+  return { projectDir, defaultPackageDir: project.getDefaultPackage().fullPath, projectSettings };
 }
