@@ -25,7 +25,7 @@ const graph = new Map<string, string[]>(
 );
 
 const layerOf = (path: string): string => (path.includes('/') ? path.split('/')[0] : path);
-const ORCHESTRATION = new Set(['setup', 'verify', 'rotate']);
+const ORCHESTRATION = new Set(['setup', 'verify', 'rotate', 'revoke', 'status', 'generate']);
 const TOP = new Set(['commands', 'hooks', 'index.ts']);
 
 describe('plugin layers', () => {
