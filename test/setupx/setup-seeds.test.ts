@@ -130,6 +130,7 @@ describe('setup in a refreshed sandbox', () => {
 
     const v = await verify(o, ['--integration-user', user]);
     expectCheck(v, 'user.exists', 'pass', /vendor-int@acme\.example\.dev/);
+    expectCheck(v, 'live.jwt', 'pass');
     expectCheck(v, 'user.emailDeliverable', 'warn', /\.invalid/, /Edit > Email/);
   });
 });

@@ -114,7 +114,9 @@ export class VerifyContext {
       if (!consumerKey) throw new SkipCheck('The consumer key could not be read from the org and none was given (--consumer-key).');
       // Token usage first, so it shows the vendor's use and not this login.
       await this.tokenUsage().catch(() => undefined);
-      return jwtLogin({ consumerKey, username: this.username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 });
+      // The user as found (in a refreshed sandbox: its `<username>.<sandbox>` copy).
+      const username = (await this.user().catch(() => undefined))?.username ?? this.username;
+      return jwtLogin({ consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 });
     });
     this.eventLogs = lazy(async () => {
       const local = await this.local();
