@@ -26,6 +26,7 @@ export type CutOver = { keys: KeyMaterial; plan: RotationAction[]; backupDir: st
 export async function newKeyMaterial(options: RotateOptions, appName: string): Promise<KeyMaterial> {
   return prepareKeyMaterial({
     certificateFile: options.certificateFile,
+    certificateUrl: options.certificateUrl,
     privateKeyFile: options.privateKeyFile,
     outputDir: options.outputDir,
     paths: keyFilePaths(options.outputDir, appName),

@@ -6,6 +6,8 @@ export type RotateOptions = {
   appName: string;
   outputDir: string;
   certificateFile?: string;
+  /** The vendor's new certificate by URL (https; downloaded and checked before any request to the org). */
+  certificateUrl?: string;
   privateKeyFile?: string;
   integrationUser?: string;
   keySize: number;

@@ -20,7 +20,7 @@ export default class CertRotate extends SfCommand<RotateResult> {
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
-    ...inputFlags('app-name', 'certificate-file', 'output-dir', 'key-size', 'key-format', 'validity-days', 'integration-user', 'wait'),
+    ...inputFlags('app-name', 'certificate-file', 'certificate-url', 'output-dir', 'key-size', 'key-format', 'validity-days', 'integration-user', 'wait'),
     'private-key-file': Flags.file({
       char: 'k',
       summary: messages.getMessage('flags.private-key-file.summary'),
