@@ -92,6 +92,25 @@ describe('sf anzenna cert rotate (cut-over)', () => {
     assert.match(human.stderr, /CertificateUnchanged|already trusts this certificate/);
   });
 
+  it('rotates to a vendor certificate given by URL (downloaded over loopback http)', async () => {
+    const { o, dir } = await setUpOrg();
+    const vendor = join(o.cwd, 'vendor-url');
+    assert.equal((await o.run(['anzenna', 'cert', 'generate', '-d', vendor])).code, 0);
+    const certificate = readFileSync(join(vendor, 'anzenna.crt'));
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(certificate));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/cert.pem`;
+      const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--certificate-url', url, '--json']);
+      assert.equal(res.code, 0, res.stdout + res.stderr);
+      assert.equal(res.json?.result?.keyMode, 'vendor');
+      assert.equal(orgCertificate(o), fileText(join(vendor, 'anzenna.crt')), 'the downloaded certificate is the one deployed');
+    } finally {
+      server.close();
+    }
+  });
+
   it('rolls back when the new key cannot log in: old certificate restored, both keys tried, non-zero exit', async () => {
     const { o, dir, setup } = await setUpOrg();
     const oldCert = fileText(join(dir, 'anzenna.crt'));
