@@ -10,6 +10,25 @@ export type Difference = { field: string; expected: string; actual: string };
 const LIST_FIELDS = /^commaSeparated/;
 /** Org-specific identity fields that Salesforce fills in itself: not configuration, never drift. */
 const IDENTITY_FIELDS = new Set(['orgScopedExternalApp', 'oauthLink']);
+/**
+ * Fields an org may not show at all: absent from its read-back, they are unknown, not different. Reported
+ * (issue #8, UNVERIFIED): an ECA's certificate cannot be read back through any API; the live JWT login
+ * proves it instead (setup's proof, verify's live.jwt).
+ */
+export const HIDDEN_BY_ORG = new Set(['certificate']);
+/**
+ * Fields an org normalises: the value it reads back (`readsBack`) for what we deploy is not drift. Reported
+ * (issue #8, UNVERIFIED): `isPkceRequired=false` deploys but reads back `true`. PKCE only concerns the
+ * authorization-code flow, never the JWT bearer flow, so nothing is lost by not comparing that value.
+ */
+export const NORMALISED_BY_ORG: Readonly<Record<string, { deployed: string; readsBack: string }>> = { isPkceRequired: { deployed: 'false', readsBack: 'true' } };
+
+/** The org's value is one it shows for what we deploy (normalised), or it hides the field: not a difference. */
+function acceptedReadBack(name: string, expected: string, found: string | undefined): boolean {
+  if (found === undefined) return HIDDEN_BY_ORG.has(name);
+  const rule = NORMALISED_BY_ORG[name];
+  return rule !== undefined && expected === rule.deployed && found === rule.readsBack;
+}
 
 function normalise(name: string, text: string): string {
   const value = text.trim();
@@ -54,7 +73,7 @@ export function compareDocuments(desired: MetadataDocument, actual: MetadataDocu
       const theirs = actual.children.find((c) => c.name === element.name && c.text !== undefined);
       const expected = normalise(element.name, element.text);
       const found = theirs ? normalise(element.name, theirs.text ?? '') : undefined;
-      if (found !== expected) {
+      if (found !== expected && !acceptedReadBack(element.name, expected, found)) {
         const shown = element.name === 'certificate' ? 'a different certificate' : found ?? '(not set)';
         differences.push({ field: element.name, expected: element.name === 'certificate' ? 'our certificate' : element.text.trim(), actual: shown });
       }
