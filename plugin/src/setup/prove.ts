@@ -5,13 +5,18 @@
  */
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
 import type { Connection } from '@salesforce/core';
-import { jwtLogin, loginPairs, type JwtLoginResult } from '../auth/jwt-login.js';
+import { Messages } from '@salesforce/core';
+import { isMyDomainPair, jwtLogin, myDomainPair, type JwtLoginResult } from '../auth/jwt-login.js';
 import { checkEventLogs, type EventLogReport } from '../logs/event-log-check.js';
 import { readComponentXml } from '../org/metadata-read.js';
 import type { CheckLog } from './check-log.js';
 import { consumerKeyOf } from './desired.js';
 import type { SetupOptions, SetupUi } from './options.js';
 import type { Preflight } from './preflight.js';
+import { selectedVendors } from './result.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
 
 export type Proof = { consumerKey: string; login?: JwtLoginResult; eventLogs?: EventLogReport; tokenUrl: string; audience: string };
 
@@ -72,24 +77,51 @@ async function loginAndRead(ctx: Context, pre: Preflight, consumerKey: string): 
   return { login, eventLogs };
 }
 
+const VENDOR_NAMES = { anzenna: 'Anzenna', elastic: 'Elastic' } as const;
+
+/**
+ * One check per vendor chosen: does the login prove the hand-off as that vendor's client uses it? Elastic's
+ * input uses one URL as token host and audience, and Anzenna is given "your Salesforce URL": both are proved
+ * only by a login over the My Domain pair. A login that succeeded over another pair proves nothing for them.
+ */
+export function recordVendorProofs(log: CheckLog, options: Pick<SetupOptions, 'vendor'>, myDomainUrl: string, login: JwtLoginResult | undefined, skipped: string): void {
+  const pair = myDomainPair(myDomainUrl);
+  for (const vendor of selectedVendors(options.vendor)) {
+    const id = `vendor.${vendor}`;
+    const name = VENDOR_NAMES[vendor];
+    if (!login) log.skip(id, messages.getMessage('info.vendorProofSkipped', [name, skipped]));
+    else if (isMyDomainPair(login, myDomainUrl)) log.pass(id, messages.getMessage('info.vendorProved', [name, pair.audience, pair.tokenUrl]));
+    else {
+      const attempt = login.attempts.find((a) => isMyDomainPair(a, myDomainUrl));
+      const answer = attempt ? `${attempt.outcome}${attempt.description ? ` ${attempt.description}` : ''}` : 'not tried';
+      log.warn(id, messages.getMessage('warning.vendorNotProved', [login.tokenUrl, login.audience, name, pair.audience, answer]));
+    }
+  }
+}
+
 export async function prove(ctx: Context, pre: Preflight, consumerKey: string): Promise<Proof> {
   const { ui, log, options } = ctx;
-  const [first] = loginPairs(pre.facts.myDomainUrl, pre.facts.isSandbox);
-  const base = { consumerKey, tokenUrl: first.tokenUrl, audience: first.audience };
+  const myDomain = pre.facts.myDomainUrl;
+  const base = { consumerKey, ...myDomainPair(myDomain) };
+  const skipped = (reason: string): void => {
+    log.skip('jwt.login', reason);
+    recordVendorProofs(log, options, myDomain, undefined, reason);
+  };
   if (options.dryRun) {
-    log.skip('jwt.login', 'Dry run: nothing was deployed, so there is nothing to log in to yet.');
+    skipped('Dry run: nothing was deployed, so there is nothing to log in to yet.');
     return base;
   }
   if (pre.keys.privateKey && !consumerKey) {
-    log.skip('jwt.login', 'The consumer key could not be read from the org, so the JWT login cannot be tried here: run sf anzenna verify --consumer-key <key from Setup>.');
+    skipped('The consumer key could not be read from the org, so the JWT login cannot be tried here: run sf anzenna verify --consumer-key <key from Setup>.');
     return base;
   }
   if (pre.keys.privateKey) {
     const { login, eventLogs } = await loginAndRead(ctx, pre, consumerKey);
+    recordVendorProofs(log, options, myDomain, login, '');
     recordEventLogs(log, eventLogs);
     return { ...base, login, eventLogs, tokenUrl: login.tokenUrl, audience: login.audience };
   }
-  log.skip('jwt.login', 'The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
+  skipped('The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
   ui.step('Reading event log files as the admin');
   const eventLogs = await checkEventLogs(ctx.conn, pre.admin.username);
   ui.done();
