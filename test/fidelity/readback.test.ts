@@ -12,7 +12,7 @@ import { expectCheck, verify } from '../verify/helpers.js';
 const orgs: EmulatedOrg[] = [];
 after(async () => Promise.all(orgs.map((o) => o.close())));
 
-async function setupTwiceThenVerify(options: Parameters<typeof emulatedOrg>[0]): Promise<void> {
+async function setupTwiceThenVerify(options: Parameters<typeof emulatedOrg>[0]): Promise<Awaited<ReturnType<typeof verify>>> {
   const o = await emulatedOrg({ edition: 'Developer', ...options });
   orgs.push(o);
   const first = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--json']);
@@ -27,6 +27,7 @@ async function setupTwiceThenVerify(options: Parameters<typeof emulatedOrg>[0]):
   assert.equal(run.code, 0, JSON.stringify(run.result.checks.filter((c) => c.status !== 'pass'), null, 1));
   expectCheck(run, 'app.drift', 'pass');
   expectCheck(run, 'live.jwt', 'pass');
+  return run;
 }
 
 describe('read-back the org normalises or hides (issue #8)', () => {
@@ -34,9 +35,12 @@ describe('read-back the org normalises or hides (issue #8)', () => {
     await setupTwiceThenVerify({});
   });
   it('--certificate-unreadable: a second setup changes nothing and verify passes', async () => {
-    await setupTwiceThenVerify({ certificateUnreadable: true });
+    const run = await setupTwiceThenVerify({ certificateUnreadable: true });
+    expectCheck(run, 'app.jwtEnabled', 'pass', /does not show the app's certificate, but the live JWT login/);
+    expectCheck(run, 'certificate.valid', 'skip');
   });
   it('--pkce-always-on: a second setup changes nothing and verify passes', async () => {
-    await setupTwiceThenVerify({ pkceAlwaysOn: true });
+    const run = await setupTwiceThenVerify({ pkceAlwaysOn: true });
+    expectCheck(run, 'app.jwtEnabled', 'pass', /A certificate is uploaded/);
   });
 });
