@@ -22,6 +22,7 @@ async function setupTwiceThenVerify(options: Parameters<typeof emulatedOrg>[0]):
   assert.deepEqual(second.json?.result?.plan, [], JSON.stringify(second.json?.result?.plan));
   assert.equal(second.json?.result?.changed, false);
   assert.equal(second.json?.result?.checks.find((c) => c.id === 'jwt.login')?.status, 'pass');
+  if (options?.certificateUnreadable) assert.equal(second.json?.result?.checks.find((c) => c.id === 'certificate.org')?.status, 'pass', 'setup says the login proved the hidden certificate');
   const dir = join(o.cwd, 'anzenna-jwt');
   const run = await verify(o, ['-c', join(dir, 'anzenna.crt'), '-k', join(dir, 'anzenna.key')]);
   assert.equal(run.code, 0, JSON.stringify(run.result.checks.filter((c) => c.status !== 'pass'), null, 1));

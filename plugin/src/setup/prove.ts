@@ -8,6 +8,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { isMyDomainPair, jwtLogin, myDomainPair, type JwtLoginResult } from '../auth/jwt-login.js';
 import { checkEventLogs, type EventLogReport } from '../logs/event-log-check.js';
+import { getText, parseMetadataXml } from '../metadata/index.js';
 import { readComponentXml } from '../org/metadata-read.js';
 import type { CheckLog } from './check-log.js';
 import { consumerKeyOf } from './desired.js';
@@ -99,6 +100,17 @@ export function recordVendorProofs(log: CheckLog, options: Pick<SetupOptions, 'v
   }
 }
 
+/**
+ * Some orgs are reported not to show an ECA's certificate at all (issue #8, UNVERIFIED). Setup then cannot
+ * compare it, so the live JWT login is the proof; without our key, the vendor's own login is.
+ */
+function noteHiddenCertificate(log: CheckLog, pre: Preflight, login: JwtLoginResult | undefined): void {
+  const xml = pre.ours.get('globalSettings');
+  if (!xml || getText(parseMetadataXml(xml, 'global OAuth settings (org)'), 'certificate')?.trim()) return;
+  if (login) log.pass('certificate.org', messages.getMessage('info.certificateHiddenProved'));
+  else if (!pre.keys.privateKey) log.warn('certificate.org', messages.getMessage('warning.certificateHidden'));
+}
+
 export async function prove(ctx: Context, pre: Preflight, consumerKey: string): Promise<Proof> {
   const { ui, log, options } = ctx;
   const myDomain = pre.facts.myDomainUrl;
@@ -118,10 +130,12 @@ export async function prove(ctx: Context, pre: Preflight, consumerKey: string): 
   if (pre.keys.privateKey) {
     const { login, eventLogs } = await loginAndRead(ctx, pre, consumerKey);
     recordVendorProofs(log, options, myDomain, login, '');
+    noteHiddenCertificate(log, pre, login);
     recordEventLogs(log, eventLogs);
     return { ...base, login, eventLogs, tokenUrl: login.tokenUrl, audience: login.audience };
   }
   skipped('The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
+  noteHiddenCertificate(log, pre, undefined);
   ui.step('Reading event log files as the admin');
   const eventLogs = await checkEventLogs(ctx.conn, pre.admin.username);
   ui.done();
