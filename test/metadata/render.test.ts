@@ -320,7 +320,7 @@ describe('renderBundle', () => {
     assert.equal(one(file('oauthPolicy'), 'label'), 'Anzenna_oauthPlcy');
     assert.equal(one(file('appPolicy'), 'label'), 'Anzenna_appPlcy');
     assert.equal(one(file('permissionSet'), 'label'), 'Anzenna Event Monitoring Access');
-    assert.equal(one(file('eca'), 'orgScopedExternalApp'), '00D5g000004abcdEAA:Anzenna');
+    assert.equal(one(file('eca'), 'orgScopedExternalApp'), '00D5g000004abcd:Anzenna');
     assert.deepEqual(validateMetadata(file('eca'), TYPE_SPECS.ExternalClientApplication, API_VERSION), []);
   });
 

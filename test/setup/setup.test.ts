@@ -56,7 +56,7 @@ describe('sf anzenna setup against a fresh org', () => {
       const global = [...(o.emu.state.metadata.get('ExtlClntAppGlobalOauthSettings')?.values() ?? [])][0];
       assert.equal(global?.data.consumerKey, r.consumerKey);
       assert.deepEqual(r.vendor.anzenna, { consumerKey: r.consumerKey, salesforceUrl: o.emu.url, adminEmail: r.adminEmail });
-      assert.equal(r.vendor.elastic.clientKeyPath, r.privateKeyPath);
+      assert.equal(r.vendor.elastic?.clientKeyPath, r.privateKeyPath);
       // The user has the licence, profile and permission set.
       const user = o.emu.state.userByUsername(INTEGRATION_USER);
       assert.ok(user, 'integration user created');

@@ -49,6 +49,21 @@ export function isSalesforceHost(url: string): boolean {
 }
 
 /**
+ * The My Domain pair: the My Domain URL as token host and as audience. It is the only pair that proves a
+ * client which uses one URL for both, as Elastic's Salesforce input does (go-sfdc puts its `url` in `aud`
+ * and posts to `url + /services/oauth2/token`), and the one External Client Apps accept since Spring '26.
+ */
+export function myDomainPair(myDomainUrl: string): LoginPair {
+  const myDomain = new URL(myDomainUrl).origin;
+  return { tokenUrl: tokenUrlFor(myDomain), audience: myDomain };
+}
+
+export const isMyDomainPair = (pair: LoginPair, myDomainUrl: string): boolean => {
+  const wanted = myDomainPair(myDomainUrl);
+  return pair.tokenUrl === wanted.tokenUrl && pair.audience === wanted.audience;
+};
+
+/**
  * The pairs to try, in order: (My Domain, My Domain), (My Domain, login|test), (login|test, login|test).
  * The generic login host is only tried for Salesforce-hosted My Domains (never for a local emulator).
  */
@@ -56,7 +71,7 @@ export function loginPairs(myDomainUrl: string, isSandbox: boolean): LoginPair[]
   const myDomain = new URL(myDomainUrl).origin;
   const generic = isSandbox ? TEST_HOST : LOGIN_HOST;
   const pairs: LoginPair[] = [
-    { tokenUrl: tokenUrlFor(myDomain), audience: myDomain },
+    myDomainPair(myDomain),
     { tokenUrl: tokenUrlFor(myDomain), audience: generic },
   ];
   if (isSalesforceHost(myDomain)) pairs.push({ tokenUrl: tokenUrlFor(generic), audience: generic });

@@ -16,6 +16,7 @@ export type TokenErrorKind =
   | 'bad-signature'
   | 'bad-audience'
   | 'app-not-found'
+  | 'refresh-scope'
   | 'clock-skew'
   | 'inactive-user'
   | 'unknown';
@@ -85,6 +86,16 @@ const RULES: Rule[] = [
     description: /./,
     explanation: {
       tryNextPair: true,
+      retryLater: false,
+    },
+  },
+  {
+    // Recorded on External Client Apps (issue #8): the app lacks the refresh_token scope, or the user is not pre-authorized.
+    kind: 'refresh-scope',
+    error: /^invalid_request$/i,
+    description: /refresh_token scope is required|installed and preauthorized/i,
+    explanation: {
+      tryNextPair: false,
       retryLater: false,
     },
   },

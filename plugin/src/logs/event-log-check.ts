@@ -9,6 +9,12 @@ import { Messages, SfError } from '@salesforce/core';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
 
+/**
+ * How long a new org (or a new event type) can wait for its first files. Salesforce's REST API guide now says
+ * event log files "can be created within three days" (it used to say 24 hours): field-update-2026-12.md.
+ */
+export const FIRST_FILES_DELAY = messages.getMessage('info.firstFilesDelay');
+
 /** The log types the Anzenna guide lists. */
 export const VENDOR_EVENT_TYPES = ['Login', 'LoginAs', 'Logout', 'URI', 'API', 'ApexExecution', 'Report', 'Dashboard'] as const;
 
@@ -182,7 +188,7 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
   const onlyFreeTypes = withFiles.length > 0 && withFiles.every((t) => t.free);
   const hourly = types.some((t) => t.intervals.includes('Hourly'));
   if (withFiles.length === 0) {
-    notes.push('No event log files yet: Salesforce writes the first daily files the day after activity (up to 24 hours in a new org). The query itself works.');
+    notes.push(`No event log files yet: ${FIRST_FILES_DELAY} The query itself works.`);
     return { types, onlyFreeTypes: false, hourly, notes };
   }
   if (onlyFreeTypes) {

@@ -72,7 +72,7 @@ export type RenderBundleOptions = {
    * Omitted: no global OAuth settings at all (what a project's source holds; see metadata generate).
    */
   oauth?: { certificatePem: string; callbackUrl: string; consumerKey?: string; keepOrgConsumerKey?: boolean };
-  /** Org Id (00D…) of an org that already has this app: sets `orgScopedExternalApp` to `<orgId>:<app>`. Omit on a first deploy. */
+  /** Org Id (00D…, 15 or 18 characters) of an org that already has this app: sets `orgScopedExternalApp` to `<15-character org Id>:<app>`. Omit on a first deploy. */
   orgId?: string;
 };
 
@@ -249,7 +249,8 @@ function renderApp(docs: (key: TemplateKey) => MetadataDocument, options: Render
   setText(eca, 'label', label);
   setText(eca, 'contactEmail', options.contactEmail);
   if (options.description !== undefined) setText(eca, 'description', options.description);
-  if (options.orgId !== undefined) setText(eca, 'orgScopedExternalApp', `${options.orgId}:${names.appName}`);
+  // The 15-character org Id, as real retrieved files carry it (`00Dbm000004ELiD:Onyx_Cloud`, issue #8).
+  if (options.orgId !== undefined) setText(eca, 'orgScopedExternalApp', `${options.orgId.slice(0, 15)}:${names.appName}`);
 
   const oauthSettings = docs('oauthSettings');
   setText(oauthSettings, 'externalClientApplication', names.appName);

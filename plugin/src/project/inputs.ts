@@ -26,6 +26,9 @@ const IP_RELAXATION_BY_FLAG: Record<IpRelaxationFlag, IpRelaxationPolicy> = {
 };
 
 export const DEFAULT_WAIT_MINUTES = 10;
+/** Whose hand-off setup proves and prints (`--vendor`, `plugins.anzenna.vendor`). */
+export const VENDOR_CHOICES = ['anzenna', 'elastic', 'both'] as const;
+export type VendorChoice = (typeof VENDOR_CHOICES)[number];
 export const DEFAULT_OUTPUT_DIR = 'anzenna-jwt';
 export const DEFAULT_KEY_SIZE = 2048;
 
@@ -82,6 +85,7 @@ export const INPUTS = {
   'output-dir': { projectKey: 'outputDir', type: 'string' },
   wait: { projectKey: 'wait', type: 'number', check: (v: number) => (Number.isFinite(v) && v >= 0 && v <= 60 ? undefined : invalid('InvalidWait', [String(v)])) },
   'key-size': { type: 'number' },
+  vendor: { projectKey: 'vendor', type: 'string', check: (v: string) => ((VENDOR_CHOICES as readonly string[]).includes(v) ? undefined : invalid('InvalidVendor', [v], [VENDOR_CHOICES.join(', ')])) },
   'key-format': { type: 'string' },
   'validity-days': { type: 'number' },
 } as const satisfies Record<string, InputSpec>;
@@ -109,6 +113,7 @@ const FLAG_BUILDERS = {
   'output-dir': () => Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
   wait: () => Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary') }),
   'key-size': () => Flags.integer({ summary: messages.getMessage('flags.key-size.summary'), default: DEFAULT_KEY_SIZE }),
+  vendor: () => Flags.option({ summary: messages.getMessage('flags.vendor.summary'), options: VENDOR_CHOICES })(),
   'key-format': () => Flags.option({ summary: messages.getMessage('flags.key-format.summary'), options: KEY_FORMATS, default: 'pkcs8' as const })(),
   'validity-days': () => Flags.integer({ summary: messages.getMessage('flags.validity-days.summary'), default: DEFAULT_VALIDITY_DAYS }),
 } satisfies Record<InputFlag, () => unknown>;
@@ -190,6 +195,7 @@ export type SetupInputs = SharedInputs & {
   keySize: number;
   keyFormat: KeyFormat;
   validityDays: number;
+  vendor: VendorChoice;
 };
 
 export type VerifyInputs = SharedInputs & {
@@ -231,6 +237,7 @@ export function resolveSetupInputs(flags: InputFlags, project: ProjectSettings, 
     keySize: flags['key-size'] ?? DEFAULT_KEY_SIZE,
     keyFormat: (flags['key-format'] ?? 'pkcs8') as KeyFormat,
     validityDays: flags['validity-days'] ?? DEFAULT_VALIDITY_DAYS,
+    vendor: (pick(flags, project, 'vendor') ?? 'both') as VendorChoice,
   };
 }
 

@@ -4,16 +4,21 @@
  * policy names them), the settings best effort beside the user steps, then the user. A dry run validates
  * the deploys (check-only) and writes nothing.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Connection } from '@salesforce/core';
-import { SfError } from '@salesforce/core';
-import { writeBundle, type RenderBundleResult, type StageName } from '../metadata/index.js';
+import { Messages, SfError } from '@salesforce/core';
+import { getText, parseMetadataXml, removeElements, serializeMetadataXml, writeBundle, type RenderBundleResult, type StageName } from '../metadata/index.js';
 import { applyIntegrationUser } from '../org/integration-user.js';
-import { deployDirectory } from '../org/metadata-transfer.js';
+import { deployDirectory, type ComponentFailure, type DeployOutcome } from '../org/metadata-transfer.js';
+import { isProfileOnlyFallback } from '../plan/drift.js';
 import { formatChange, STAGE_TITLES, type Action, type DesiredState } from '../plan/plan.js';
 import type { CheckLog } from './check-log.js';
 import type { SetupOptions, SetupUi } from './options.js';
 import type { Preflight } from './preflight.js';
 import type { SetupChange } from './result.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
 
 export type Applied = {
   changes: SetupChange[];
@@ -56,13 +61,60 @@ async function deployStages(ctx: Context, plan: readonly Action[], staged: Rende
   for (const action of deploys.filter((a) => !(skipApp && a.stage === 'stage2'))) {
     const stage = action.stage as StageName;
     ui.step(`${options.dryRun ? 'Validating' : 'Deploying'} the ${action.target}`);
-    const outcome = await deployDirectory(ctx.conn, [staged.dirs[stage]], `the ${action.target}`, { checkOnly: options.dryRun, onProgress: (m) => ui.status(m) });
+    const outcome = await deployStage(ctx, stage, staged, `the ${action.target}`);
     ui.done(outcome.status);
     for (const [key, id] of outcome.ids) knownIds.set(key.slice(key.indexOf(':') + 1), id);
     log.pass(`deploy.${stage}`, `${options.dryRun ? 'Validated' : 'Deployed'} the ${action.target} (${outcome.id}).`);
     if (!options.dryRun) ctx.changes.push(changeOf(action, false));
   }
   return knownIds;
+}
+
+/**
+ * The org refused the OAuth policy because it pre-authorizes a permission set carrying the Salesforce API
+ * Integration licence (KB 001453686: such a set cannot hold assigned apps; UNVERIFIED for ECAs, and the
+ * exact text is not known, so the licence name in the problem is what is matched).
+ */
+function licensedPermissionSetRefusal(error: unknown, policyName: string): ComponentFailure | undefined {
+  const failures = error instanceof SfError ? (error.data as { failures?: ComponentFailure[] } | undefined)?.failures ?? [] : [];
+  return failures.find((f) => f.type === 'ExtlClntAppOauthConfigurablePolicies' && f.fullName === policyName && /API Integration licen[cs]e/i.test(f.problem));
+}
+
+/** The staged OAuth policy with the permission sets left out: the profile alone pre-authorizes the user. */
+async function stageProfileOnlyPolicy(staged: RenderBundleResult): Promise<string> {
+  const file = staged.components.find((c) => c.key === 'oauthPolicy')?.file ?? '';
+  const doc = parseMetadataXml(await readFile(file, 'utf8'), file);
+  const sets = getText(doc, 'commaSeparatedPermissionSet') ?? '';
+  removeElements(doc, 'commaSeparatedPermissionSet');
+  await writeFile(file, serializeMetadataXml(doc));
+  return sets;
+}
+
+/** One stage's deploy; the app's stage falls back to a profile-only policy when the org refuses the licensed permission set. */
+async function deployStage(ctx: Context, stage: StageName, staged: RenderBundleResult, what: string): Promise<DeployOutcome> {
+  const { options, ui } = ctx;
+  const deploy = (): Promise<DeployOutcome> => deployDirectory(ctx.conn, [staged.dirs[stage]], what, { checkOnly: options.dryRun, onProgress: (m) => ui.status(m) });
+  try {
+    return await deploy();
+  } catch (error) {
+    const refusal = stage === 'stage2' ? licensedPermissionSetRefusal(error, staged.names.oauthPolicy) : undefined;
+    if (!refusal) throw error;
+    const sets = await stageProfileOnlyPolicy(staged);
+    ui.status(`The org refused to pre-authorize ${sets}; deploying the policy with the profile only`);
+    const outcome = await deploy();
+    ctx.log.warn('policy.permissionSets', messages.getMessage('warning.policyProfileOnly', [staged.names.profile, sets, refusal.problem]));
+    return outcome;
+  }
+}
+
+/** A re-run in an org that holds the profile-only policy (an earlier fallback) says so again rather than deploy. */
+export function noteProfileOnlyPolicy(log: CheckLog, desired: DesiredState, orgPolicyXml: string | undefined): void {
+  const ours = desired.bundle.documents.find((d) => d.key === 'oauthPolicy');
+  if (!ours || !orgPolicyXml) return;
+  const wanted = parseMetadataXml(ours.xml, ours.path);
+  const sets = getText(wanted, 'commaSeparatedPermissionSet') ?? '';
+  if (sets === '' || !isProfileOnlyFallback(wanted, parseMetadataXml(orgPolicyXml, `${ours.path} (org)`))) return;
+  log.warn('policy.permissionSets', messages.getMessage('warning.policyProfileOnly', [desired.bundle.names.profile, sets, 'the policy in the org pre-authorizes no permission set']));
 }
 
 /** Each setting its own deploy (rolled back alone: production refuses deploys without rollback); a refusal is a warning. */
@@ -116,6 +168,7 @@ export async function applyPlan(
   const staged = needsStaging ? await writeBundle(desired.bundle, await stagingDir()) : undefined;
   const knownIds = staged ? await deployStages(ctx, plan, staged) : new Map<string, string>();
   if (!staged) for (const stage of ['stage1', 'stage2'] as const) base.log.pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
+  if (!plan.some((a) => a.kind === 'deploy' && a.stage === 'stage2')) noteProfileOnlyPolicy(base.log, desired, pre.ours.get('oauthPolicy'));
   const settings = deploySettings(ctx, staged ? plan : [], staged);
   await applyUser(ctx, plan, desired, pre, knownIds);
   return { changes: ctx.changes, settings, deployedApp: plan.some((a) => a.kind === 'deploy' && a.stage === 'stage2') && !base.options.dryRun };

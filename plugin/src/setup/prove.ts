@@ -5,14 +5,16 @@
  */
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
 import { Messages, type Connection } from '@salesforce/core';
-import { isIpRestrictedLogin, jwtLogin, loginPairs, type JwtLoginResult } from '../auth/jwt-login.js';
+import { isIpRestrictedLogin, isMyDomainPair, jwtLogin, myDomainPair, type JwtLoginResult } from '../auth/jwt-login.js';
 import { formatIpRange } from '../metadata/index.js';
 import { checkEventLogs, type EventLogReport } from '../logs/event-log-check.js';
+import { getText, parseMetadataXml } from '../metadata/index.js';
 import { readComponentXml } from '../org/metadata-read.js';
 import type { CheckLog } from './check-log.js';
 import { consumerKeyOf } from './desired.js';
 import type { SetupOptions, SetupUi } from './options.js';
 import type { Preflight } from './preflight.js';
+import { selectedVendors } from './result.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -76,16 +78,53 @@ async function loginAndRead(ctx: Context, pre: Preflight, consumerKey: string): 
   return { login, eventLogs };
 }
 
+const VENDOR_NAMES = { anzenna: 'Anzenna', elastic: 'Elastic' } as const;
+
+/**
+ * One check per vendor chosen: does the login prove the hand-off as that vendor's client uses it? Elastic's
+ * input uses one URL as token host and audience, and Anzenna is given "your Salesforce URL": both are proved
+ * only by a login over the My Domain pair. A login that succeeded over another pair proves nothing for them.
+ */
+export function recordVendorProofs(log: CheckLog, options: Pick<SetupOptions, 'vendor'>, myDomainUrl: string, login: JwtLoginResult | undefined, skipped: string): void {
+  const pair = myDomainPair(myDomainUrl);
+  for (const vendor of selectedVendors(options.vendor)) {
+    const id = `vendor.${vendor}`;
+    const name = VENDOR_NAMES[vendor];
+    if (!login) log.skip(id, messages.getMessage('info.vendorProofSkipped', [name, skipped]));
+    else if (isMyDomainPair(login, myDomainUrl)) log.pass(id, messages.getMessage('info.vendorProved', [name, pair.audience, pair.tokenUrl]));
+    else {
+      const attempt = login.attempts.find((a) => isMyDomainPair(a, myDomainUrl));
+      const answer = attempt ? `${attempt.outcome}${attempt.description ? ` ${attempt.description}` : ''}` : 'not tried';
+      log.warn(id, messages.getMessage('warning.vendorNotProved', [login.tokenUrl, login.audience, name, pair.audience, answer]));
+    }
+  }
+}
+
+/**
+ * Some orgs are reported not to show an ECA's certificate at all (issue #8, UNVERIFIED). Setup then cannot
+ * compare it, so the live JWT login is the proof; without our key, the vendor's own login is.
+ */
+function noteHiddenCertificate(log: CheckLog, pre: Preflight, login: JwtLoginResult | undefined): void {
+  const xml = pre.ours.get('globalSettings');
+  if (!xml || getText(parseMetadataXml(xml, 'global OAuth settings (org)'), 'certificate')?.trim()) return;
+  if (login) log.pass('certificate.org', messages.getMessage('info.certificateHiddenProved'));
+  else if (!pre.keys.privateKey) log.warn('certificate.org', messages.getMessage('warning.certificateHidden'));
+}
+
 export async function prove(ctx: Context, pre: Preflight, consumerKey: string): Promise<Proof> {
   const { ui, log, options } = ctx;
-  const [first] = loginPairs(pre.facts.myDomainUrl, pre.facts.isSandbox);
-  const base = { consumerKey, tokenUrl: first.tokenUrl, audience: first.audience };
+  const myDomain = pre.facts.myDomainUrl;
+  const base = { consumerKey, ...myDomainPair(myDomain) };
+  const skipped = (reason: string): void => {
+    log.skip('jwt.login', reason);
+    recordVendorProofs(log, options, myDomain, undefined, reason);
+  };
   if (options.dryRun) {
-    log.skip('jwt.login', 'Dry run: nothing was deployed, so there is nothing to log in to yet.');
+    skipped('Dry run: nothing was deployed, so there is nothing to log in to yet.');
     return base;
   }
   if (pre.keys.privateKey && !consumerKey) {
-    log.skip('jwt.login', 'The consumer key could not be read from the org, so the JWT login cannot be tried here: run sf anzenna verify --consumer-key <key from Setup>.');
+    skipped('The consumer key could not be read from the org, so the JWT login cannot be tried here: run sf anzenna verify --consumer-key <key from Setup>.');
     return base;
   }
   if (pre.keys.privateKey) {
@@ -94,14 +133,20 @@ export async function prove(ctx: Context, pre: Preflight, consumerKey: string): 
       if (!isIpRestrictedLogin(error)) throw error;
       ui.done();
       const ranges = options.allowedIpRanges.map(formatIpRange).join(', ') || 'the ranges set in the org';
-      log.skip('jwt.login', messages.getMessage('info.proofOutsideIpRanges', [pre.username, ranges]));
+      skipped(messages.getMessage('info.proofOutsideIpRanges', [pre.username, ranges]));
       return undefined;
     });
     if (proved) {
-      recordEventLogs(log, proved.eventLogs);
-      return { ...base, login: proved.login, eventLogs: proved.eventLogs, tokenUrl: proved.login.tokenUrl, audience: proved.login.audience };
+      const { login, eventLogs } = proved;
+      recordVendorProofs(log, options, myDomain, login, '');
+      noteHiddenCertificate(log, pre, login);
+      recordEventLogs(log, eventLogs);
+      return { ...base, login, eventLogs, tokenUrl: login.tokenUrl, audience: login.audience };
     }
-  } else log.skip('jwt.login', 'The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
+  } else {
+    skipped('The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
+    noteHiddenCertificate(log, pre, undefined);
+  }
   ui.step('Reading event log files as the admin');
   const eventLogs = await checkEventLogs(ctx.conn, pre.admin.username);
   ui.done();

@@ -13,6 +13,32 @@ function block(rows: Array<[string, string]>): string {
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
 }
 
+/** The hand-off: only the blocks of the vendors chosen with --vendor. */
+function handoffLines(v: SetupResult['vendor'], messages: Messages<string>): string[] {
+  const lines: string[] = [];
+  if (v.anzenna) {
+    lines.push(messages.getMessage('info.handoff.anzenna'));
+    lines.push(block([['Consumer Key', v.anzenna.consumerKey], ['Salesforce URL', v.anzenna.salesforceUrl], ['Admin email', v.anzenna.adminEmail]]));
+  }
+  if (v.elastic) {
+    if (lines.length > 0) lines.push('');
+    lines.push(messages.getMessage('info.handoff.elastic'));
+    lines.push(
+      block([
+        ['JWT Authentication Audience URL', v.elastic.audienceUrl],
+        ['JWT Authentication Client Key Path', v.elastic.clientKeyPath],
+        ['Username', v.elastic.username],
+        ['Client ID', v.elastic.clientId],
+        ['Instance URL', v.elastic.instanceUrl],
+        ['Token URL', v.elastic.tokenUrl],
+        ['API version', v.elastic.apiVersion],
+      ])
+    );
+    lines.push('', messages.getMessage('info.handoff.elasticSnippet'), ...v.elastic.configSnippet.split('\n').map((l) => (l ? `  ${l}` : '')));
+  }
+  return lines;
+}
+
 export function renderSetupReport(result: SetupResult, messages: Messages<string>): string {
   const lines: string[] = [];
   lines.push('', `Checks (${result.dryRun ? 'dry run, ' : ''}${result.edition}${result.isSandbox ? ', sandbox' : ''}):`);
@@ -40,20 +66,7 @@ export function renderSetupReport(result: SetupResult, messages: Messages<string
     for (const c of result.changes) lines.push(`  - ${c.action}: ${c.detail}`);
     lines.push('');
   }
-  const v = result.vendor;
-  lines.push(messages.getMessage('info.handoff.anzenna'));
-  lines.push(block([['Consumer Key', v.anzenna.consumerKey], ['Salesforce URL', v.anzenna.salesforceUrl], ['Admin email', v.anzenna.adminEmail]]));
-  lines.push('', messages.getMessage('info.handoff.elastic'));
-  lines.push(
-    block([
-      ['JWT Authentication Audience URL', v.elastic.audienceUrl],
-      ['JWT Authentication Client Key Path', v.elastic.clientKeyPath],
-      ['Username', v.elastic.username],
-      ['Client ID', v.elastic.clientId],
-      ['Instance URL', v.elastic.instanceUrl],
-      ['Token URL', v.elastic.tokenUrl],
-    ])
-  );
+  lines.push(...handoffLines(result.vendor, messages));
   lines.push('', `Certificate: SHA-256 ${result.certificateSha256}, expires ${result.certificateExpiresAt}${result.certificatePath ? ` (${result.certificatePath})` : ''}`);
   return lines.join('\n');
 }

@@ -3,7 +3,9 @@
  * Elastic-based collector (AQUILA/CyTech), and the checks that ran. Never key material: only the path.
  */
 import type { CheckOutcome, CheckStatus } from '../checks/model.js';
+import { myDomainPair } from '../auth/jwt-login.js';
 import type { Action } from '../plan/plan.js';
+import type { VendorChoice } from '../project/inputs.js';
 
 export type { CheckOutcome, CheckStatus } from '../checks/model.js';
 
@@ -44,37 +46,94 @@ export type SetupResult = {
     summary: { pass: number; warn: number; fail: number; skip: number };
     checks: Array<{ id: string; status: CheckStatus; message: string; actions?: string[] }>;
   };
-  vendor: {
-    anzenna: { consumerKey: string; salesforceUrl: string; adminEmail: string };
-    elastic: {
-      audienceUrl: string;
-      clientKeyPath: string;
-      username: string;
-      clientId: string;
-      instanceUrl: string;
-      tokenUrl: string;
-    };
-  };
+  /** The hand-off, for the vendors chosen with --vendor: only their blocks are present. */
+  vendor: VendorBlocks;
 };
 
-export function vendorBlocks(input: {
-  consumerKey: string;
+export type AnzennaBlock = { consumerKey: string; salesforceUrl: string; adminEmail: string };
+
+/**
+ * For Elastic's Salesforce input (elastic/beats x-pack/filebeat/input/salesforce, JWT through go-sfdc): its
+ * JWT `url` is both the audience and the token host (`url + /services/oauth2/token`), so `audienceUrl` is
+ * the My Domain URL and `tokenUrl` is derived from it; `apiVersion` is the input's required `version`.
+ */
+export type ElasticBlock = {
+  audienceUrl: string;
+  clientKeyPath: string;
+  username: string;
+  clientId: string;
   instanceUrl: string;
+  tokenUrl: string;
+  apiVersion: string;
+  /** The same, ready to paste, in Elastic's own configuration keys (filebeat input and integration package). */
+  configSnippet: string;
+};
+
+export type VendorBlocks = {
+  /** The vendors whose blocks follow (--vendor both: both). */
+  selected: Array<'anzenna' | 'elastic'>;
+  anzenna?: AnzennaBlock;
+  elastic?: ElasticBlock;
+};
+
+export type VendorInput = {
+  vendor: VendorChoice;
+  consumerKey: string;
+  /** The org's My Domain URL. */
+  myDomainUrl: string;
   adminEmail: string;
   username: string;
-  tokenUrl: string;
-  audience: string;
+  apiVersion: string;
   privateKeyPath?: string;
-}): SetupResult['vendor'] {
+};
+
+export const VENDOR_KEY_HELD = '(the vendor holds the private key)';
+
+export const selectedVendors = (choice: VendorChoice): Array<'anzenna' | 'elastic'> => (choice === 'both' ? ['anzenna', 'elastic'] : [choice]);
+
+/** Elastic's configuration keys (reference: elastic/beats filebeat-input-salesforce docs; elastic/integrations packages/salesforce manifest). */
+export function elasticSnippet(block: Omit<ElasticBlock, 'configSnippet'>): string {
+  const q = (v: string): string => JSON.stringify(v);
+  const major = String(Number.parseInt(block.apiVersion, 10));
+  return [
+    '# filebeat.inputs (Elastic\'s Salesforce input, JWT bearer flow)',
+    '- type: salesforce',
+    '  enabled: true',
+    `  url: ${q(block.instanceUrl)}`,
+    `  version: ${major}`,
+    '  auth.oauth2.jwt_bearer_flow:',
+    '    enabled: true',
+    `    url: ${q(block.audienceUrl)}`,
+    `    client.id: ${q(block.clientId)}`,
+    `    client.username: ${q(block.username)}`,
+    `    client.key_path: ${q(block.clientKeyPath)}`,
+    '',
+    '# Elastic Agent, Salesforce integration settings (same values)',
+    `# instance_url: ${block.instanceUrl}`,
+    '# jwt_enabled: true',
+    `# jwt_url: ${block.audienceUrl}`,
+    `# client_id: ${block.clientId}`,
+    `# username: ${block.username}`,
+    `# client_key_path: ${block.clientKeyPath}`,
+    `# api_version: ${block.apiVersion}`,
+  ].join('\n');
+}
+
+export function vendorBlocks(input: VendorInput): VendorBlocks {
+  const selected = selectedVendors(input.vendor);
+  const pair = myDomainPair(input.myDomainUrl);
+  const elastic = {
+    audienceUrl: pair.audience,
+    clientKeyPath: input.privateKeyPath ?? VENDOR_KEY_HELD,
+    username: input.username,
+    clientId: input.consumerKey,
+    instanceUrl: input.myDomainUrl,
+    tokenUrl: pair.tokenUrl,
+    apiVersion: input.apiVersion,
+  };
   return {
-    anzenna: { consumerKey: input.consumerKey, salesforceUrl: input.instanceUrl, adminEmail: input.adminEmail },
-    elastic: {
-      audienceUrl: input.audience,
-      clientKeyPath: input.privateKeyPath ?? '(the vendor holds the private key)',
-      username: input.username,
-      clientId: input.consumerKey,
-      instanceUrl: input.instanceUrl,
-      tokenUrl: input.tokenUrl,
-    },
+    selected,
+    ...(selected.includes('anzenna') ? { anzenna: { consumerKey: input.consumerKey, salesforceUrl: input.myDomainUrl, adminEmail: input.adminEmail } } : {}),
+    ...(selected.includes('elastic') ? { elastic: { ...elastic, configSnippet: elasticSnippet(elastic) } } : {}),
   };
 }

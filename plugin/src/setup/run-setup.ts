@@ -46,7 +46,7 @@ function eventLogLines(proof: Proof): SetupResult['eventLogs'] {
   };
 }
 
-function buildResult(pre: Preflight, options: SetupOptions, plan: Action[], applied: Applied, proof: Proof, log: CheckLog): SetupResult {
+function buildResult(pre: Preflight, options: SetupOptions, plan: Action[], applied: Applied, proof: Proof, log: CheckLog, apiVersion: string): SetupResult {
   const { keys, facts } = pre;
   return {
     appName: options.appName,
@@ -71,7 +71,15 @@ function buildResult(pre: Preflight, options: SetupOptions, plan: Action[], appl
     plan,
     checks: log.checks,
     eventLogs: eventLogLines(proof),
-    vendor: vendorBlocks({ ...proof, instanceUrl: facts.myDomainUrl, adminEmail: pre.adminEmail, username: pre.username, privateKeyPath: keys.privateKeyPath }),
+    vendor: vendorBlocks({
+      vendor: options.vendor,
+      consumerKey: proof.consumerKey,
+      myDomainUrl: facts.myDomainUrl,
+      adminEmail: pre.adminEmail,
+      username: pre.username,
+      apiVersion,
+      privateKeyPath: keys.privateKeyPath,
+    }),
   };
 }
 
@@ -109,7 +117,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi, jou
     try {
       const consumerKey = await settleConsumerKey(ctx, desired.bundle.names.globalSettings, desired.bundle.consumerKey, desired.existingConsumerKey, applied.deployedApp);
       const proof = await prove(ctx, pre, consumerKey);
-      return buildResult(pre, options, plan, applied, proof, log);
+      return buildResult(pre, options, plan, applied, proof, log, conn.getApiVersion());
     } finally {
       // The settings deploys read from the staging folder: let them finish (their outcome is recorded) first.
       await applied.settings;

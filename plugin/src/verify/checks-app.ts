@@ -117,7 +117,11 @@ export const appChecks: Array<Check<VerifyContext>> = [
         ]);
       }
       if (!global.certificate?.trim()) {
-        return fail('No certificate is uploaded, so the JWT bearer flow is off.', [
+        // Some orgs are reported not to show an ECA's certificate at all (issue #8, UNVERIFIED): a live login settles it.
+        const login = await ctx.login().catch(() => undefined);
+        if (login) return pass(`The org does not show the app's certificate, but the live JWT login as ${ctx.username} (${login.tokenUrl}) succeeded: a certificate matching the local key is uploaded and the JWT bearer flow is on.`);
+        return fail('No certificate is uploaded, so the JWT bearer flow is off (or the org does not show it, and no live JWT login here proves it).', [
+          'If the app has a certificate that the org does not show, prove it with the live login: pass the matching --private-key-file.',
           `${appPath(ctx)} > Settings > Edit > OAuth Settings: select "Enable JWT Bearer Flow" and upload the vendor's cert.pem (or your .crt), then Save.`,
           `Or run ${setupCommand(ctx)} --certificate-file <cert.pem>.`,
         ]);

@@ -5,6 +5,7 @@
  */
 import { SfError } from '@salesforce/core';
 import { ASSERTION_LIFETIME_SECONDS } from '../auth/jwt-assertion.js';
+import { FIRST_FILES_DELAY } from '../logs/event-log-check.js';
 import { setupCommand, withEventMonitoring } from './checks-org.js';
 import type { VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';
@@ -85,7 +86,7 @@ export const liveChecks: Array<Check<VerifyContext>> = [
       return warn(
         `Queried EventLogFile ${as}: ${report.types.length - absent.length} of ${report.types.length} vendor event types have files (none for ${absent.join(', ')}). ${note}`,
         [
-          'Files appear the day after activity: if the org is new, run this again tomorrow.',
+          `${FIRST_FILES_DELAY} If the org is new, run this again in a day or two.`,
           'Event types beyond Login and Logout need the Event Monitoring add-on (see org.addOn).',
         ],
         details

@@ -3,7 +3,7 @@
  * the free set, hourly files), and how far back the log files go.
  */
 import { getText } from '../metadata/xml.js';
-import { FREE_EVENT_TYPES } from '../logs/event-log-check.js';
+import { FIRST_FILES_DELAY, FREE_EVENT_TYPES } from '../logs/event-log-check.js';
 import { editionWithoutEventMonitoringError } from '../org/facts.js';
 import type { VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';
@@ -90,7 +90,7 @@ export const orgChecks: Array<Check<VerifyContext>> = [
         `Only the free event types have files (${types.join(', ')}): the ${org.edition} org looks like it has no Event Monitoring add-on, so the vendor gets no URI, API, ApexExecution, Report, Dashboard or LoginAs logs.`,
         [
           'Ask your Salesforce account executive for the Event Monitoring add-on (or Shield).',
-          'If it was bought recently: Setup > Event Monitoring Settings, "Generate event log files" on; the first files appear within 24 hours.',
+          'If it was bought recently: Setup > Event Monitoring Settings, "Generate event log files" on; Salesforce says files can be created within three days.',
         ]
       );
     },
@@ -104,7 +104,7 @@ export const orgChecks: Array<Check<VerifyContext>> = [
       const stats = (await ctx.eventLogStats()).filter((s) => s.files > 0);
       if (stats.length === 0) {
         return warn('The org has no event log files yet.', [
-          'Salesforce writes the first daily files the day after activity (up to 24 hours in a new org): run this again tomorrow.',
+          `${FIRST_FILES_DELAY} Run this again in a day or two.`,
           'Check Setup > Event Monitoring Settings: "Generate event log files" must be on (see org.eventLogGeneration).',
         ]);
       }

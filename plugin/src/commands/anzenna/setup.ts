@@ -39,7 +39,8 @@ export default class Setup extends SfCommand<SetupResult> {
       'view-all-data',
       'setup-audit',
       'real-time-events',
-      'wait'
+      'wait',
+      'vendor'
     ),
     'private-key-file': Flags.file({
       char: 'k',
