@@ -8,9 +8,9 @@ import type { SetupResult } from './result.js';
 
 const SYMBOL: Record<string, string> = { pass: '✔', warn: '!', fail: '✖', skip: '-' };
 
-function block(rows: Array<[string, string]>): string {
+function block(rows: Array<[string, string | null]>): string {
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v ?? '(not yet: dry run)'}`).join('\n');
 }
 
 export function renderSetupReport(result: SetupResult, messages: Messages<string>): string {

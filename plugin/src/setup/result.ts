@@ -13,22 +13,26 @@ export type EventTypeLine = { eventType: string; files: number; newestLogDate?: 
 
 export type SetupResult = {
   appName: string;
-  consumerKey: string;
+  /** Null on a dry run where the app does not exist yet: the real run makes the key. */
+  consumerKey: string | null;
   /** The org's My Domain URL. */
   instanceUrl: string;
   username: string;
   adminEmail: string;
   tokenUrl: string;
   audience: string;
-  privateKeyPath?: string;
-  certificatePath?: string;
-  certificateExpiresAt: string;
-  certificateSha256: string;
+  /** Null on a dry run that would generate the pair: nothing was written, and the real run makes another. */
+  privateKeyPath?: string | null;
+  certificatePath?: string | null;
+  certificateExpiresAt: string | null;
+  certificateSha256: string | null;
   keyMode: 'vendor' | 'own' | 'reused' | 'generated';
   orgId: string;
   edition: string;
   isSandbox: boolean;
   dryRun: boolean;
+  /** On a dry run: which hand-off values are null because they are not real yet. */
+  dryRunNote?: string;
   metadataSource: 'project' | 'bundled';
   /** False when the org already matched and nothing was written. */
   changed: boolean;
@@ -45,12 +49,12 @@ export type SetupResult = {
     checks: Array<{ id: string; status: CheckStatus; message: string; actions?: string[] }>;
   };
   vendor: {
-    anzenna: { consumerKey: string; salesforceUrl: string; adminEmail: string };
+    anzenna: { consumerKey: string | null; salesforceUrl: string; adminEmail: string };
     elastic: {
       audienceUrl: string;
-      clientKeyPath: string;
+      clientKeyPath: string | null;
       username: string;
-      clientId: string;
+      clientId: string | null;
       instanceUrl: string;
       tokenUrl: string;
     };
