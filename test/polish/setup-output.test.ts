@@ -4,7 +4,9 @@
  * exist yet; without a terminal the progress lines do not repeat themselves; the wording reads right.
  */
 import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { pluginRunJs, sealedEnv } from '../helpers/cli.js';
 import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
 import { formatPlan } from '../../plugin/src/plan/plan.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
@@ -34,6 +36,8 @@ describe('setup --dry-run on a fresh org', () => {
     assert.doesNotMatch(human.stdout, /\bwould\b.*\bwould\b/i);
     assert.doesNotMatch(human.stdout, /✔[^\n]*anzenna-integration@anzenna-emu\.example: profile/, 'the user does not exist yet');
     assert.match(human.stdout, /- Dry run: anzenna-integration@anzenna-emu\.example is not set up yet/);
+    assert.match(human.stdout, /✔ A new RSA 2048 key pair and certificate can be generated \(dry run: none was written/);
+    assert.doesNotMatch(human.stdout, /valid until/, 'no expiry date of a certificate that is thrown away');
     assert.deepEqual(json.json?.result?.changes, [], 'a dry run changed nothing; result.plan says what it would do');
     assert.equal(json.json?.result?.checks.find((c) => c.id === 'integrationUser')?.status, 'skip');
   });
@@ -95,5 +99,32 @@ describe('setup without a terminal, and again after it ran', () => {
     const checks = res.json?.result?.checks ?? [];
     assert.equal(checks.find((c) => c.id === 'deploy.stage2')?.message, 'The External Client App already matches the source.');
     assert.equal(checks.find((c) => c.id === 'deploy.stage1')?.message, 'The integration profile and permission sets already match the source.');
+  });
+});
+
+describe('the production prompt', () => {
+  let o: EmulatedOrg;
+  before(async () => {
+    o = await emulatedOrg({ edition: 'Developer' });
+  });
+  after(async () => o.close());
+
+  // A terminal for the prompt: util-linux `script` runs setup in a pseudo-terminal and types "n".
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it('shows the same plan as the dry run', { skip: hasScript ? false : 'no util-linux script to give setup a terminal' }, async () => {
+    const dry = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--dry-run', '--json']);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    const command = `stty cols 500; exec '${process.execPath}' '${pluginRunJs}' anzenna setup -o emu`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: o.cwd, env: sealedEnv(o.home), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdin.end('n\n');
+    await new Promise((resolve) => child.on('close', resolve));
+    // eslint-disable-next-line no-control-regex
+    const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ');
+    assert.match(text, /is a production org\. Setup will:/, text);
+    assert.match(text, /SetupNotConfirmedError/);
+    for (const line of formatPlan(dry.json?.result?.plan ?? [])) assert.ok(text.includes(line.trim().replace(/\s+/g, ' ')), `the prompt shows "${line.trim()}"`);
+    assert.equal(o.emu.state.userByUsername('anzenna-integration@anzenna-emu.example'), undefined, 'nothing was done');
   });
 });
