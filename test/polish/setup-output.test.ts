@@ -62,6 +62,21 @@ describe('setup --dry-run on a fresh org', () => {
   });
 });
 
+describe('setup --api-version', () => {
+  it('sends its requests with the API version given', async () => {
+    const o = await emulatedOrg({ edition: 'Developer' });
+    try {
+      const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--dry-run', '--api-version', '61.0', '--json']);
+      assert.equal(res.code, 0, res.stdout + res.stderr);
+      const data = o.emu.requestLog.filter((r) => r.path.startsWith('/services/data/v'));
+      assert.ok(data.length > 0);
+      assert.deepEqual([...new Set(data.map((r) => /^\/services\/data\/(v[\d.]+)/.exec(r.path)?.[1]))], ['v61.0']);
+    } finally {
+      await o.close();
+    }
+  });
+});
+
 describe('setup without a terminal, and again after it ran', () => {
   let o: EmulatedOrg;
   before(async () => {
