@@ -43,7 +43,8 @@ export const hook = async (options: { doctor: DoctorLike }): Promise<void> => {
     doctor.addSuggestion(messages.getMessage('doctor.unreachable', [target, (error as Error).message, target]));
     return;
   }
-  const result = await runVerify(org, resolveVerifyOptions({}, await findMetadataSource()));
+  // Advice names the target org as configured (an alias stays an alias).
+  const result = await runVerify(org, resolveVerifyOptions({}, await findMetadataSource(), process.cwd(), target));
   doctor.addPluginData(PLUGIN_NAME, {
     targetOrg: target,
     verdict: result.verdict,
