@@ -48,7 +48,7 @@ describe('a real JWT login hits each error (offline org)', () => {
   let setup: SetupResult;
   const key = (): ReturnType<typeof createPrivateKey> => createPrivateKey(readFileSync(join(o.cwd, 'anzenna-jwt', 'anzenna.key')));
   const login = (username = setup.username): Promise<unknown> =>
-    jwtLogin({ consumerKey: setup.consumerKey, username, privateKey: key(), myDomainUrl: o.emu.url, isSandbox: false, waitMs: 0 }).then(
+    jwtLogin({ consumerKey: setup.consumerKey ?? '', username, privateKey: key(), myDomainUrl: o.emu.url, isSandbox: false, waitMs: 0 }).then(
       () => assert.fail('the login should be refused'),
       (e: unknown) => e
     );
@@ -64,7 +64,7 @@ describe('a real JWT login hits each error (offline org)', () => {
 
   it('the login.salesforce.com audience gets app_not_found, My Domain as audience and host works', async () => {
     const post = async (aud: string): Promise<{ status: number; body: Record<string, string> }> => {
-      const assertion = signAssertion(assertionClaims(setup.consumerKey, setup.username, aud), key());
+      const assertion = signAssertion(assertionClaims(setup.consumerKey ?? '', setup.username, aud), key());
       const response = await fetch(`${o.emu.url}/services/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

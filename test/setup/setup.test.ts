@@ -150,7 +150,8 @@ describe('sf anzenna setup run again', () => {
     const res = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--dry-run', '--json']);
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.equal(o.snapshot(), before);
-    assert.ok((res.json?.result?.changes ?? []).some((c) => /would create user/.test(c.action)));
+    assert.deepEqual(res.json?.result?.changes, [], 'nothing was changed');
+    assert.ok((res.json?.result?.plan ?? []).some((a) => a.kind === 'create-user'), 'the plan says what would be');
     assert.throws(() => readdirSync(join(o.cwd, 'anzenna-jwt')), /ENOENT/);
     assert.ok(deploys(o) >= 1, 'the metadata was validated with a check-only deploy');
   });

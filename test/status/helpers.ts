@@ -23,7 +23,7 @@ export async function vendorOrg(): Promise<VendorOrg> {
   const setup = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--certificate-file', certPath, '--no-prompt', '--json']);
   assert.equal(setup.code, 0, setup.stdout + setup.stderr);
   const result = setup.json?.result as SetupResult;
-  return { o, vendor, certPath, consumerKey: result.consumerKey, username: result.username };
+  return { o, vendor, certPath, consumerKey: result.consumerKey ?? assert.fail('setup returns the consumer key'), username: result.username };
 }
 
 /** The vendor's JWT bearer login; `expired` signs an assertion whose exp has passed (a failed attempt the org records). */

@@ -55,7 +55,7 @@ describe('the sf doctor hook', () => {
     assert.equal(status('org.edition'), 'pass');
     assert.equal(status('app.exists'), 'fail', 'the org is not set up');
     assert.equal(status('live.jwt'), undefined, 'skipped checks are not reported as diagnostics');
-    assert.ok(out.suggestions.some((s) => /^app\.exists: .*sf anzenna setup --target-org/.test(s)), out.suggestions.join('\n'));
+    assert.ok(out.suggestions.some((s) => /^app\.exists: .*sf anzenna setup --target-org emu\b/.test(s)), out.suggestions.join('\n'));
     const data = out.data['@sf-anzenna/plugin-anzenna'];
     assert.equal(data.targetOrg, 'emu');
     assert.equal(data.checks.length, data.summary.total);

@@ -65,7 +65,8 @@ export const hook = async (options: { doctor: DoctorLike }): Promise<void> => {
     doctor.addSuggestion(messages.getMessage('doctor.unreachable', [target, (error as Error).message, target]));
     return;
   }
-  const verifyOptions = resolveVerifyOptions({}, await findMetadataSource());
+  // Advice names the target org as configured (an alias stays an alias).
+  const verifyOptions = resolveVerifyOptions({}, await findMetadataSource(), process.cwd(), target);
   const result = await runVerify(org, verifyOptions);
   const data = {
     targetOrg: target,

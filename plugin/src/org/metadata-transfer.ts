@@ -94,7 +94,8 @@ async function deploySet(
   deploy.onUpdate((status) => {
     const done = status.numberComponentsDeployed ?? 0;
     const total = status.numberComponentsTotal ?? 0;
-    options.onProgress?.(`${what}: ${status.status}${total ? ` (${done}/${total} components)` : ''}`);
+    // The status alone: the caller's spinner already names what is deployed.
+    options.onProgress?.(`${status.status}${total ? ` (${done}/${total} components)` : ''}`);
   });
   const result = await deploy.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(30) });
   const responses = result.getFileResponses();

@@ -150,8 +150,13 @@ const VERBS: Record<ActionKind, string> = {
   'revoke-permission-set': 'remove permission set',
 };
 
+/** One change of an action: a new component is "new"; a new user's fields show the value they get ("profile: Anzenna Integration"). */
+export function formatActionChange(action: Pick<Action, 'kind'>, change: FieldChange): string {
+  return action.kind !== 'deploy' && change.from === MISSING ? `${change.field}: ${change.to}` : formatChange(change);
+}
+
 /** One line per action, then one indented line per field change: the way a reviewer reads `terraform plan`. */
 export function formatPlan(plan: readonly Action[]): string[] {
   if (plan.length === 0) return ['No changes: the org already matches.'];
-  return plan.flatMap((a) => [`${a.kind === 'deploy' || a.kind === 'switch-setting-on' ? '~' : '+'} ${VERBS[a.kind]} ${a.target} (${a.reason})`, ...a.changes.map((c) => `    ${formatChange(c)}`)]);
+  return plan.flatMap((a) => [`${a.kind === 'deploy' || a.kind === 'switch-setting-on' ? '~' : '+'} ${VERBS[a.kind]} ${a.target} (${a.reason})`, ...a.changes.map((c) => `    ${formatActionChange(a, c)}`)]);
 }

@@ -92,14 +92,21 @@ export const INPUTS = {
 
 export type InputFlag = keyof typeof INPUTS;
 
+/**
+ * What `--help` shows as `[default: …]` for an input whose default applies only when neither the flag nor
+ * `plugins.anzenna` gives it: oclif's `defaultHelp` (shown in help and the manifest, never set as the value,
+ * so the project's key still counts).
+ */
+const shown = (value: string | number) => (): Promise<string> => Promise.resolve(String(value));
+
 /** The oclif flag of each input. Summaries live in messages/anzenna.inputs.md. */
 const FLAG_BUILDERS = {
-  'app-name': () => Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary') }),
-  label: () => Flags.string({ summary: messages.getMessage('flags.label.summary') }),
-  'contact-email': () => Flags.string({ summary: messages.getMessage('flags.contact-email.summary') }),
-  'integration-user': () => Flags.string({ summary: messages.getMessage('flags.integration-user.summary') }),
+  'app-name': () => Flags.string({ char: 'n', summary: messages.getMessage('flags.app-name.summary'), defaultHelp: shown(DEFAULT_APP_NAME) }),
+  label: () => Flags.string({ summary: messages.getMessage('flags.label.summary'), defaultHelp: shown('the app name') }),
+  'contact-email': () => Flags.string({ summary: messages.getMessage('flags.contact-email.summary'), defaultHelp: shown(DEFAULT_CONTACT_EMAIL) }),
+  'integration-user': () => Flags.string({ summary: messages.getMessage('flags.integration-user.summary'), defaultHelp: shown("<app>-integration@<your username's domain>") }),
   'integration-user-email': () => Flags.string({ char: 'e', summary: messages.getMessage('flags.integration-user-email.summary') }),
-  'ip-relaxation': () => Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES })(),
+  'ip-relaxation': () => Flags.option({ summary: messages.getMessage('flags.ip-relaxation.summary'), options: IP_RELAXATION_FLAG_VALUES, defaultHelp: shown('bypass') })(),
   'view-all-data': () => Flags.boolean({ summary: messages.getMessage('flags.view-all-data.summary'), allowNo: true }),
   'setup-audit': () => Flags.boolean({ summary: messages.getMessage('flags.setup-audit.summary'), allowNo: true }),
   'real-time-events': () => Flags.boolean({ summary: messages.getMessage('flags.real-time-events.summary'), allowNo: true }),
@@ -110,8 +117,8 @@ const FLAG_BUILDERS = {
   'certificate-url': () => Flags.string({ exclusive: ['certificate-file'], summary: messages.getMessage('flags.certificate-url.summary'), description: messages.getMessage('flags.certificate-url.description') }),
   'private-key-file': () =>
     Flags.file({ char: 'k', summary: messages.getMessage('flags.private-key-file.summary'), parse: (input) => checkInputFile(input, 'private-key-file') }),
-  'output-dir': () => Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
-  wait: () => Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary') }),
+  'output-dir': () => Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary'), defaultHelp: shown(`./${DEFAULT_OUTPUT_DIR}`) }),
+  wait: () => Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary'), defaultHelp: shown(DEFAULT_WAIT_MINUTES) }),
   'key-size': () => Flags.integer({ summary: messages.getMessage('flags.key-size.summary'), default: DEFAULT_KEY_SIZE }),
   vendor: () => Flags.option({ summary: messages.getMessage('flags.vendor.summary'), options: VENDOR_CHOICES })(),
   'key-format': () => Flags.option({ summary: messages.getMessage('flags.key-format.summary'), options: KEY_FORMATS, default: 'pkcs8' as const })(),

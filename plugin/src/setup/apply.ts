@@ -11,7 +11,7 @@ import { getText, parseMetadataXml, removeElements, serializeMetadataXml, writeB
 import { applyIntegrationUser } from '../org/integration-user.js';
 import { deployDirectory, type ComponentFailure, type DeployOutcome } from '../org/metadata-transfer.js';
 import { isProfileOnlyFallback } from '../plan/drift.js';
-import { formatChange, STAGE_TITLES, type Action, type DesiredState } from '../plan/plan.js';
+import { formatActionChange, STAGE_TITLES, type Action, type DesiredState } from '../plan/plan.js';
 import type { CheckLog } from './check-log.js';
 import type { SetupOptions, SetupUi } from './options.js';
 import type { Preflight } from './preflight.js';
@@ -31,6 +31,9 @@ type Context = { conn: Connection; options: SetupOptions; ui: SetupUi; log: Chec
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** "The External Client App already matches the source." (one app; the profile and permission sets: plural). */
+export const alreadyMatches = (stage: 'stage1' | 'stage2'): string => `The ${STAGE_TITLES[stage]} already ${stage === 'stage1' ? 'match' : 'matches'} the source.`;
+
 /** The old `changes` entries (result.changes), derived from the actions. */
 const CHANGE_NAMES: Record<Action['kind'], string> = {
   'write-key-pair': 'write key pair',
@@ -43,10 +46,10 @@ const CHANGE_NAMES: Record<Action['kind'], string> = {
   'revoke-permission-set': 'remove permission set',
 };
 
-export function changeOf(action: Action, dryRun: boolean): SetupChange {
+export function changeOf(action: Action): SetupChange {
   const name = CHANGE_NAMES[action.kind];
-  const detail = action.kind === 'deploy' ? `${action.target}: ${action.changes.map(formatChange).join('; ')}` : action.kind === 'switch-setting-on' ? `${action.target} on` : `${action.target}: ${action.changes.map(formatChange).join('; ')}`;
-  return { action: dryRun ? `would ${name}` : name, detail };
+  const detail = action.kind === 'switch-setting-on' ? `${action.target} on` : `${action.target}: ${action.changes.map((c) => formatActionChange(action, c)).join('; ')}`;
+  return { action: name, detail };
 }
 
 async function deployStages(ctx: Context, plan: readonly Action[], staged: RenderBundleResult): Promise<Map<string, string>> {
@@ -56,7 +59,7 @@ async function deployStages(ctx: Context, plan: readonly Action[], staged: Rende
   // A check-only deploy of the app cannot pass while the profile and permission set it names are not in the org.
   const skipApp = options.dryRun && stages.has('stage1') && stages.has('stage2');
   if (skipApp) log.skip('deploy.stage2', 'The External Client App can be validated once its profile and permission set exist: run setup, or --dry-run again after the first stage is deployed.');
-  for (const stage of ['stage1', 'stage2'] as const) if (!stages.has(stage)) log.pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
+  for (const stage of ['stage1', 'stage2'] as const) if (!stages.has(stage)) log.pass(`deploy.${stage}`, alreadyMatches(stage));
   const knownIds = new Map<string, string>();
   for (const action of deploys.filter((a) => !(skipApp && a.stage === 'stage2'))) {
     const stage = action.stage as StageName;
@@ -65,7 +68,7 @@ async function deployStages(ctx: Context, plan: readonly Action[], staged: Rende
     ui.done(outcome.status);
     for (const [key, id] of outcome.ids) knownIds.set(key.slice(key.indexOf(':') + 1), id);
     log.pass(`deploy.${stage}`, `${options.dryRun ? 'Validated' : 'Deployed'} the ${action.target} (${outcome.id}).`);
-    if (!options.dryRun) ctx.changes.push(changeOf(action, false));
+    if (!options.dryRun) ctx.changes.push(changeOf(action));
   }
   return knownIds;
 }
@@ -127,7 +130,7 @@ function deploySettings(ctx: Context, plan: readonly Action[], staged?: RenderBu
     deployDirectory(ctx.conn, [staged?.dirs[action.stage as StageName] ?? ''].filter(Boolean), `the ${action.target} setting`, { checkOnly: options.dryRun }).then(
       () => {
         log.pass(`deploy.${action.stage}`, `${capitalise(action.target)} ${options.dryRun ? 'can be switched on' : 'is on'}.`);
-        if (!options.dryRun) ctx.changes.push(changeOf(action, false));
+        if (!options.dryRun) ctx.changes.push(changeOf(action));
       },
       (error: SfError) => {
         const failure = (error.data as { failures?: Array<{ problem: string }> } | undefined)?.failures?.[0]?.problem ?? error.message;
@@ -140,11 +143,15 @@ function deploySettings(ctx: Context, plan: readonly Action[], staged?: RenderBu
 async function applyUser(ctx: Context, plan: readonly Action[], desired: DesiredState, pre: Preflight, knownIds: Map<string, string>): Promise<void> {
   const userActions = plan.filter((a) => ['create-user', 'set-profile', 'assign-licence', 'assign-permission-set', 'revoke-permission-set'].includes(a.kind));
   if (ctx.options.dryRun) {
-    ctx.changes.push(...userActions.map((a) => changeOf(a, true)));
+    // Nothing is done on a dry run: the plan (result.plan) says what would be; the user is not marked as set up.
+    if (userActions.length > 0) {
+      ctx.log.skip('integrationUser', `Dry run: ${desired.user.username} is not set up yet (see the plan: ${userActions.length} step(s)).`);
+      return;
+    }
   } else if (userActions.length > 0) {
     ctx.ui.step('Setting up the integration user');
     await applyIntegrationUser(ctx.conn, pre.user, { ...desired.user, permissionSets: [...desired.user.permissionSets], revokePermissionSets: [...desired.user.revokePermissionSets], pslId: pre.licences.apiIntegrationPsl?.id ?? '' }, pre.admin, knownIds);
-    ctx.changes.push(...userActions.map((a) => changeOf(a, false)));
+    ctx.changes.push(...userActions.map((a) => changeOf(a)));
     ctx.ui.done();
   }
   ctx.log.pass('integrationUser', `${desired.user.username}: profile ${desired.user.profileName}, permission sets ${desired.user.permissionSets.join(', ')}.`);
@@ -162,12 +169,12 @@ export async function applyPlan(
   if (pre.keys.write && !base.options.dryRun) {
     await pre.keys.write();
     const action = plan.find((a) => a.kind === 'write-key-pair');
-    if (action) ctx.changes.push(changeOf(action, false));
+    if (action) ctx.changes.push(changeOf(action));
   }
   const needsStaging = plan.some((a) => a.kind === 'deploy' || a.kind === 'switch-setting-on');
   const staged = needsStaging ? await writeBundle(desired.bundle, await stagingDir()) : undefined;
   const knownIds = staged ? await deployStages(ctx, plan, staged) : new Map<string, string>();
-  if (!staged) for (const stage of ['stage1', 'stage2'] as const) base.log.pass(`deploy.${stage}`, `The ${STAGE_TITLES[stage]} already match the source.`);
+  if (!staged) for (const stage of ['stage1', 'stage2'] as const) base.log.pass(`deploy.${stage}`, alreadyMatches(stage));
   if (!plan.some((a) => a.kind === 'deploy' && a.stage === 'stage2')) noteProfileOnlyPolicy(base.log, desired, pre.ours.get('oauthPolicy'));
   const settings = deploySettings(ctx, staged ? plan : [], staged);
   await applyUser(ctx, plan, desired, pre, knownIds);

@@ -6,6 +6,8 @@ export type SetupOptions = SetupInputs & {
   dryRun: boolean;
   sourceDir: string;
   metadataSource: 'project' | 'bundled';
+  /** --api-version: the API version of every request to the org (undefined: the org's configured one). */
+  apiVersion?: string;
   /** Injectable for tests: the JWT login's pause between retries. */
   sleep?: (ms: number) => Promise<void>;
 };

@@ -45,7 +45,10 @@ export async function prepareKeys(options: SetupOptions, log: CheckLog): Promise
     validityDays: options.validityDays,
   });
   for (const w of keys.warnings) log.warn('certificate.expiry', w);
-  log.pass('certificate', `Certificate ${keys.info.subject}, RSA ${keys.info.keyBits}, valid until ${keys.info.notAfter} (${keys.mode}).`);
+  if (options.dryRun && keys.mode === 'generated') {
+    // Checked, but thrown away: the real run generates (and writes) its own pair.
+    log.pass('certificate', `A new RSA ${keys.info.keyBits} key pair and certificate can be generated (dry run: none was written; the real run makes its own).`);
+  } else log.pass('certificate', `Certificate ${keys.info.subject}, RSA ${keys.info.keyBits}, valid until ${keys.info.notAfter} (${keys.mode}).`);
   return keys;
 }
 

@@ -8,9 +8,9 @@ import type { SetupResult } from './result.js';
 
 const SYMBOL: Record<string, string> = { pass: '✔', warn: '!', fail: '✖', skip: '-' };
 
-function block(rows: Array<[string, string]>): string {
+function block(rows: Array<[string, string | null]>): string {
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v ?? '(not yet: dry run)'}`).join('\n');
 }
 
 /** The hand-off: only the blocks of the vendors chosen with --vendor. */
@@ -34,7 +34,8 @@ function handoffLines(v: SetupResult['vendor'], messages: Messages<string>): str
         ['API version', v.elastic.apiVersion],
       ])
     );
-    lines.push('', messages.getMessage('info.handoff.elasticSnippet'), ...v.elastic.configSnippet.split('\n').map((l) => (l ? `  ${l}` : '')));
+    const snippet = v.elastic.configSnippet;
+    if (snippet) lines.push('', messages.getMessage('info.handoff.elasticSnippet'), ...snippet.split('\n').map((l) => (l ? `  ${l}` : '')));
   }
   return lines;
 }

@@ -15,22 +15,26 @@ export type EventTypeLine = { eventType: string; files: number; newestLogDate?: 
 
 export type SetupResult = {
   appName: string;
-  consumerKey: string;
+  /** Null on a dry run where the app does not exist yet: the real run makes the key. */
+  consumerKey: string | null;
   /** The org's My Domain URL. */
   instanceUrl: string;
   username: string;
   adminEmail: string;
   tokenUrl: string;
   audience: string;
-  privateKeyPath?: string;
-  certificatePath?: string;
-  certificateExpiresAt: string;
-  certificateSha256: string;
+  /** Null on a dry run that would generate the pair: nothing was written, and the real run makes another. */
+  privateKeyPath?: string | null;
+  certificatePath?: string | null;
+  certificateExpiresAt: string | null;
+  certificateSha256: string | null;
   keyMode: 'vendor' | 'own' | 'reused' | 'generated';
   orgId: string;
   edition: string;
   isSandbox: boolean;
   dryRun: boolean;
+  /** On a dry run: which hand-off values are null because they are not real yet. */
+  dryRunNote?: string;
   metadataSource: 'project' | 'bundled';
   /** False when the org already matched and nothing was written. */
   changed: boolean;
@@ -50,7 +54,8 @@ export type SetupResult = {
   vendor: VendorBlocks;
 };
 
-export type AnzennaBlock = { consumerKey: string; salesforceUrl: string; adminEmail: string };
+/** Values that are not real yet on a dry run (no app, no key pair written) are null. */
+export type AnzennaBlock = { consumerKey: string | null; salesforceUrl: string; adminEmail: string };
 
 /**
  * For Elastic's Salesforce input (elastic/beats x-pack/filebeat/input/salesforce, JWT through go-sfdc): its
@@ -59,14 +64,14 @@ export type AnzennaBlock = { consumerKey: string; salesforceUrl: string; adminEm
  */
 export type ElasticBlock = {
   audienceUrl: string;
-  clientKeyPath: string;
+  clientKeyPath: string | null;
   username: string;
-  clientId: string;
+  clientId: string | null;
   instanceUrl: string;
   tokenUrl: string;
   apiVersion: string;
   /** The same, ready to paste, in Elastic's own configuration keys (filebeat input and integration package). */
-  configSnippet: string;
+  configSnippet: string | null;
 };
 
 export type VendorBlocks = {
@@ -93,7 +98,7 @@ export const selectedVendors = (choice: VendorChoice): Array<'anzenna' | 'elasti
 
 /** Elastic's configuration keys (reference: elastic/beats filebeat-input-salesforce docs; elastic/integrations packages/salesforce manifest). */
 export function elasticSnippet(block: Omit<ElasticBlock, 'configSnippet'>): string {
-  const q = (v: string): string => JSON.stringify(v);
+  const q = (v: string | null): string => JSON.stringify(v);
   const major = String(Number.parseInt(block.apiVersion, 10));
   return [
     '# filebeat.inputs (Elastic\'s Salesforce input, JWT bearer flow)',

@@ -83,6 +83,41 @@ function buildResult(pre: Preflight, options: SetupOptions, plan: Action[], appl
   };
 }
 
+/**
+ * A dry run hands over only what is real: the consumer key of an app that exists, a key pair that is on
+ * disk. A key rendered for an app not deployed yet, or a pair generated in memory and never written, is
+ * null (the real run makes new ones), and `dryRunNote` says which.
+ */
+export function withoutUnrealHandoff(result: SetupResult, existingConsumerKey: string | undefined): SetupResult {
+  if (!result.dryRun) return result;
+  const keyIsReal = existingConsumerKey !== undefined;
+  const pairIsReal = result.keyMode !== 'generated';
+  const unreal = [...(keyIsReal ? [] : ['consumerKey']), ...(pairIsReal ? [] : ['privateKeyPath', 'certificatePath', 'certificateSha256', 'certificateExpiresAt'])];
+  const consumerKey = keyIsReal ? existingConsumerKey : null;
+  const { anzenna, elastic } = result.vendor;
+  const snippetIsReal = keyIsReal && pairIsReal;
+  return {
+    ...result,
+    consumerKey,
+    ...(pairIsReal ? {} : { privateKeyPath: null, certificatePath: null, certificateSha256: null, certificateExpiresAt: null }),
+    dryRunNote: messages.getMessage('info.dryRunNote', [unreal.length > 0 ? unreal.join(', ') : 'none']),
+    vendor: {
+      ...result.vendor,
+      ...(anzenna ? { anzenna: { ...anzenna, consumerKey } } : {}),
+      ...(elastic
+        ? {
+            elastic: {
+              ...elastic,
+              clientId: consumerKey,
+              clientKeyPath: pairIsReal ? elastic.clientKeyPath : null,
+              configSnippet: snippetIsReal ? elastic.configSnippet : null,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
 /** The lock (one setup per app and output directory) and the staging folder, released whatever happens. */
 async function withResources<T>(options: SetupOptions, run: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
   await sweepStale();
@@ -103,7 +138,7 @@ async function withResources<T>(options: SetupOptions, run: (staging: () => Prom
  * Sets the org up. `journal` receives each change as it is made (what an interruption reports as done).
  */
 export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi, journal: SetupChange[] = []): Promise<SetupResult> {
-  const conn = org.getConnection();
+  const conn = org.getConnection(options.apiVersion);
   const log = new CheckLog(ui);
   return withResources(options, async (stagingDir) => {
     const pre = await preflight(conn, org.getUsername() ?? '', options, ui, log);
@@ -117,7 +152,7 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi, jou
     try {
       const consumerKey = await settleConsumerKey(ctx, desired.bundle.names.globalSettings, desired.bundle.consumerKey, desired.existingConsumerKey, applied.deployedApp);
       const proof = await prove(ctx, pre, consumerKey);
-      return buildResult(pre, options, plan, applied, proof, log, conn.getApiVersion());
+      return withoutUnrealHandoff(buildResult(pre, options, plan, applied, proof, log, conn.getApiVersion()), desired.existingConsumerKey);
     } finally {
       // The settings deploys read from the staging folder: let them finish (their outcome is recorded) first.
       await applied.settings;

@@ -21,7 +21,8 @@ const IP_RELAXATION_LABELS: Record<IpRelaxationPolicy, string> = {
 const appPath = (ctx: VerifyContext): string => `Setup > External Client App Manager > ${ctx.options.appName}`;
 const policiesPath = (ctx: VerifyContext): string => `${appPath(ctx)} > Policies > Edit`;
 
-async function existingApp(ctx: VerifyContext): Promise<AppFacts> {
+/** The app's facts; SkipCheck (see app.exists) when it does not exist. */
+export async function existingApp(ctx: VerifyContext): Promise<AppFacts> {
   const app = await need(ctx.app, 'app.exists');
   if (!app.exists) throw new SkipCheck(`The External Client App ${ctx.options.appName} does not exist (see app.exists).`);
   return app;

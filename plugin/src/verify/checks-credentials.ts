@@ -155,7 +155,8 @@ export const credentialChecks: Array<Check<VerifyContext>> = [
       const problem = checkConsumerKey(given);
       if (problem) {
         const trimmedMatches = orgKey !== undefined && given.trim() === orgKey;
-        return fail(`${problem.replace(/\.$/, '')}${trimmedMatches ? ' (without it, it is the org\'s key)' : ''}: Salesforce answers "invalid_client_id".`, [copyAgain]);
+        const what = trimmedMatches ? 'The key given is the org\'s key with whitespace or a line break around it' : problem.replace(/\.$/, '');
+        return fail(`${what}: Salesforce answers "invalid_client_id".`, [copyAgain]);
       }
       if (orgKey === undefined) return warn(`The key given (${mask(given)}) is well formed, but the org's could not be read to compare.`, [copyAgain]);
       if (given === orgKey) return pass(`The key given is the org's consumer key (${mask(orgKey)}).`);

@@ -5,8 +5,9 @@
  */
 import { SfError } from '@salesforce/core';
 import { ASSERTION_LIFETIME_SECONDS } from '../auth/jwt-assertion.js';
+import { existingApp } from './checks-app.js';
 import { FIRST_FILES_DELAY } from '../logs/event-log-check.js';
-import { setupCommand, withEventMonitoring } from './checks-org.js';
+import { setupCommand, targetOrgArg, withEventMonitoring } from './checks-org.js';
 import type { VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';
 import { fail, pass, SkipCheck, warn, type Outcome } from './types.js';
@@ -113,11 +114,13 @@ export const liveChecks: Array<Check<VerifyContext>> = [
     group: 'live',
     title: 'OAuth tokens issued for the app, last use',
     async run(ctx) {
+      // Like the other checks that need the app: without it there is nothing the vendor could have connected to.
+      await existingApp(ctx);
       const [usage, user] = await Promise.all([ctx.tokenUsage(), ctx.user().catch(() => undefined)]);
       const mine = usage.users.filter((u) => u.username?.toLowerCase() === ctx.username.toLowerCase() || (user?.id !== undefined && u.userId === user.id));
       const others = usage.users.filter((u) => !mine.includes(u)).map((u) => u.username ?? u.userId ?? '?');
       const details = usage.users.map((u) => `${u.username ?? u.userId ?? '?'}: ${u.tokenCount ?? '?'} token(s), used ${u.useCount ?? '?'} time(s), last ${u.lastUsedDate ?? 'never'}`);
-      const check = ['Check the vendor\'s connection status (Anzenna: Settings > Integrations > Salesforce must say Connected).', `If it is not connected, run sf anzenna verify --target-org ${ctx.adminUsername} --consumer-key <the key the vendor has> and fix what fails.`];
+      const check = ['Check the vendor\'s connection status (Anzenna: Settings > Integrations > Salesforce must say Connected).', `If it is not connected, run sf anzenna verify${targetOrgArg(ctx)} --consumer-key <the key the vendor has> and fix what fails.`];
       const last = Math.max(...mine.map((u) => Date.parse(u.lastUsedDate ?? '')).filter(Number.isFinite), -Infinity);
       if (mine.length === 0 || !Number.isFinite(last)) {
         return warn(`No OAuth token for ${ctx.options.appName} has been used by ${ctx.username} yet: the vendor has not connected${usage.appFound ? '' : ' (the app has no OAuth usage at all)'}.`, check, details);

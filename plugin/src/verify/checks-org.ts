@@ -22,7 +22,10 @@ export async function withEventMonitoring(ctx: VerifyContext): Promise<void> {
 }
 
 /** The setup command that fixes most findings, for this org and app. */
-export const setupCommand = (ctx: VerifyContext): string => `sf anzenna setup --target-org ${ctx.adminUsername}${ctx.options.appName === 'Anzenna' ? '' : ` --app-name ${ctx.options.appName}`}`;
+export const setupCommand = (ctx: VerifyContext): string => `sf anzenna setup${targetOrgArg(ctx)}${ctx.options.appName === 'Anzenna' ? '' : ` --app-name ${ctx.options.appName}`}`;
+
+/** ` --target-org <what the user typed>` (an alias stays an alias); nothing when the default org was used. */
+export const targetOrgArg = (ctx: VerifyContext): string => (ctx.options.targetOrg ? ` --target-org ${ctx.options.targetOrg}` : '');
 
 export const orgChecks: Array<Check<VerifyContext>> = [
   {

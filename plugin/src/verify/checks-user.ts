@@ -162,11 +162,13 @@ export const userChecks: Array<Check<VerifyContext>> = [
     async run(ctx) {
       const user = await existingUser(ctx);
       const given = ctx.options.integrationUserEmail;
-      const expected = given ?? (await ctx.admin()).email;
-      const from = given ? 'the admin email given' : 'your email (pass --integration-user-email if the vendor has another)';
-      if ((user.email ?? '').toLowerCase() === expected.toLowerCase()) return pass(`${user.username}'s email is ${user.email}, ${from}.`);
-      return warn(`${user.username}'s email is ${user.email ?? 'not set'}; ${from} is ${expected}. The vendor's "admin email" must match (Anzenna: OAuth policy errors otherwise).`, [
-        `${userPath(ctx)} > Edit > Email: ${expected}, then Save (Salesforce sends a confirmation to the new address).`,
+      // Without a given email, the one the integration was set up with is the user's own (setup sets it): nothing to compare.
+      if (!given) {
+        return pass(`${user.username}'s email is ${user.email ?? 'not set'}: the vendor's admin email must be this one (pass --integration-user-email to compare it with the vendor's).`);
+      }
+      if ((user.email ?? '').toLowerCase() === given.toLowerCase()) return pass(`${user.username}'s email is ${user.email}, the admin email given.`);
+      return warn(`${user.username}'s email is ${user.email ?? 'not set'}; the admin email given is ${given}. The vendor's "admin email" must match (Anzenna: OAuth policy errors otherwise).`, [
+        `${userPath(ctx)} > Edit > Email: ${given}, then Save (Salesforce sends a confirmation to the new address).`,
         `Or enter ${user.email ?? 'the user\'s email'} as the admin email in the vendor's form (Anzenna: Settings > Integrations > Salesforce).`,
       ]);
     },

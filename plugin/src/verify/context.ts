@@ -36,6 +36,8 @@ export type VerifyOptions = VerifyInputs & {
   sourceDir: string;
   metadataSource: 'project' | 'bundled';
   strict: boolean;
+  /** `--target-org` as the user typed it (an alias or a username), repeated in advice; undefined: the default org. */
+  targetOrg?: string;
 };
 
 /** Permissions read for the integration user: what it needs, what is broad, what is dangerous. */

@@ -11,8 +11,17 @@ export type VerifyFlags = InputFlags & {
   strict?: boolean;
 };
 
-export function resolveVerifyOptions(flags: VerifyFlags, source: MetadataSource, cwd = process.cwd()): VerifyOptions {
+/** A parsed command line token (oclif's `raw`): what the user typed for each flag. */
+export type RawToken = { type: string; flag?: string; input?: string };
+
+/** `--target-org` exactly as typed (alias or username), so advice repeats it; undefined when the default org was used. */
+export function typedTargetOrg(raw: readonly RawToken[]): string | undefined {
+  return raw.find((t) => t.type === 'flag' && t.flag === 'target-org')?.input;
+}
+
+export function resolveVerifyOptions(flags: VerifyFlags, source: MetadataSource, cwd = process.cwd(), targetOrg?: string): VerifyOptions {
   return {
+    targetOrg,
     ...resolveVerifyInputs(flags, source.projectSettings, cwd),
     consumerKey: flags['consumer-key'],
     sourceDir: source.dir,

@@ -94,7 +94,7 @@ export function isOk(summary: VerifySummary, strict: boolean): boolean {
 export function verdictOf(summary: VerifySummary, strict: boolean): string {
   const skipped = summary.skip > 0 ? `, ${summary.skip} skipped` : '';
   if (summary.fail > 0) {
-    return `✖ Not ready: ${summary.fail} of ${summary.total} checks failed, ${summary.warn} warning(s)${skipped}. Fix the failures above, then run it again.`;
+    return `✖ Not ready: ${summary.fail} of ${summary.total} checks failed, ${summary.warn} warning(s)${skipped}. Fix the failed checks, then run it again.`;
   }
   if (summary.warn > 0) {
     return strict

@@ -8,7 +8,7 @@ import { formatPlan } from '../../plan/plan.js';
 import { renderSetupReport } from '../../setup/report.js';
 import type { SetupChange, SetupResult } from '../../setup/result.js';
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
-import type { VerifyFlags } from '../../verify/options.js';
+import { typedTargetOrg, type VerifyFlags } from '../../verify/options.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -22,6 +22,7 @@ export default class Setup extends SfCommand<SetupResult> {
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
     ...inputFlags(
       'app-name',
       'label',
@@ -56,7 +57,7 @@ export default class Setup extends SfCommand<SetupResult> {
   };
 
   public async run(): Promise<SetupResult> {
-    const { flags } = await this.parse(Setup);
+    const { flags, raw } = await this.parse(Setup);
     const source = await findMetadataSource();
     const inputs = resolveSetupInputs(flags, source.projectSettings);
     const org = flags['target-org'];
@@ -64,13 +65,13 @@ export default class Setup extends SfCommand<SetupResult> {
     const stopHandling = handleInterrupts({ describe: (signal) => this.interrupted(signal, journal) });
     let result: SetupResult;
     try {
-      const options = { ...inputs, dryRun: flags['dry-run'], sourceDir: source.dir, metadataSource: source.origin };
+      const options = { ...inputs, dryRun: flags['dry-run'], sourceDir: source.dir, metadataSource: source.origin, apiVersion: flags['api-version'] };
       result = await runSetup(org, options, this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt']), journal);
     } finally {
       stopHandling();
     }
     if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
-    if (flags.verify && !flags['dry-run']) await this.verifyAfter(org, result, flags, source);
+    if (flags.verify && !flags['dry-run']) await this.verifyAfter(org, result, flags, source, typedTargetOrg(raw));
     return result;
   }
 
@@ -81,7 +82,7 @@ export default class Setup extends SfCommand<SetupResult> {
   }
 
   /** Every `sf anzenna verify` check, against what was just set up (read-only). */
-  private async verifyAfter(org: Org, result: SetupResult, flags: VerifyFlags, source: MetadataSource): Promise<void> {
+  private async verifyAfter(org: Org, result: SetupResult, flags: VerifyFlags & { 'api-version'?: string }, source: MetadataSource, targetOrg?: string): Promise<void> {
     // Loaded only with --verify: a plain setup run does not pay for loading every check.
     const [{ resolveVerifyOptions }, { renderVerifyReport }, { runVerify }] = await Promise.all([
       import('../../verify/options.js'),
@@ -89,7 +90,7 @@ export default class Setup extends SfCommand<SetupResult> {
       import('../../verify/run-verify.js'),
     ]);
     this.spinner.start(messages.getMessage('info.verifying'));
-    const verification = await runVerify(org, resolveVerifyOptions(flags, source));
+    const verification = await runVerify(org, resolveVerifyOptions(flags, source, process.cwd(), targetOrg), flags['api-version']);
     this.spinner.stop(verification.verdict);
     result.verification = { ok: verification.ok, verdict: verification.verdict, summary: verification.summary, checks: verification.checks };
     if (!this.jsonEnabled()) this.log(renderVerifyReport(verification));

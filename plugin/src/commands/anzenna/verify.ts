@@ -2,7 +2,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { inputFlags } from '../../project/inputs.js';
 import { findMetadataSource } from '../../project/source.js';
-import { resolveVerifyOptions } from '../../verify/options.js';
+import { resolveVerifyOptions, typedTargetOrg } from '../../verify/options.js';
 import { renderVerifyReport } from '../../verify/report.js';
 import { runVerify } from '../../verify/run-verify.js';
 import type { VerifyResult } from '../../verify/types.js';
@@ -39,14 +39,15 @@ export default class Verify extends SfCommand<VerifyResult> {
   };
 
   public async run(): Promise<VerifyResult> {
-    const { flags } = await this.parse(Verify);
-    const options = resolveVerifyOptions(flags, await findMetadataSource());
+    const { flags, raw } = await this.parse(Verify);
+    const options = resolveVerifyOptions(flags, await findMetadataSource(), process.cwd(), typedTargetOrg(raw));
     const org = flags['target-org'];
     const name = org.getUsername() ?? 'the org';
     try {
       await org.getConnection(flags['api-version']).query('SELECT Id FROM Organization');
     } catch (error) {
-      throw messages.createError('error.OrgUnreachable', [name, (error as Error).message], [name], 1, error as Error);
+      // The action repeats what the user typed (an alias stays an alias).
+      throw messages.createError('error.OrgUnreachable', [name, (error as Error).message], [options.targetOrg ?? name], 1, error as Error);
     }
     this.spinner.start(messages.getMessage('info.running', [name]));
     const result = await runVerify(org, options, flags['api-version']);
