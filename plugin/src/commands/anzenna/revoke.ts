@@ -17,6 +17,7 @@ export default class Revoke extends SfCommand<RevokeResult> {
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
     ...inputFlags('app-name', 'integration-user'),
     'deactivate-user': Flags.boolean({ summary: messages.getMessage('flags.deactivate-user.summary'), default: false }),
     'delete-app': Flags.boolean({ summary: messages.getMessage('flags.delete-app.summary'), default: false }),
@@ -29,6 +30,8 @@ export default class Revoke extends SfCommand<RevokeResult> {
     const source = await findMetadataSource();
     const inputs = resolveSharedInputs(flags, source.projectSettings);
     const org = flags['target-org'];
+    // Every request of this run uses --api-version when given (Org keeps one connection).
+    org.getConnection(flags['api-version']);
     const options = { appName: inputs.appName, integrationUser: inputs.integrationUser, deactivateUser: flags['deactivate-user'], deleteApp: flags['delete-app'], dryRun: flags['dry-run'] };
     const result = await runRevoke(org, options, this.ui(org.getUsername() ?? 'the org', flags['no-prompt']));
     if (!this.jsonEnabled()) {

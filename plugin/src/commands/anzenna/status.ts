@@ -17,6 +17,7 @@ export default class Status extends SfCommand<StatusResult> {
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
     ...inputFlags('app-name', 'label', 'integration-user'),
     wait: Flags.integer({ char: 'w', summary: messages.getMessage('flags.wait.summary'), min: 0, max: 1440, default: 0 }),
     'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), min: 1, max: 600, default: 30, hidden: true }),
@@ -27,6 +28,8 @@ export default class Status extends SfCommand<StatusResult> {
     const source = await findMetadataSource();
     const inputs = resolveSharedInputs(flags, source.projectSettings);
     this.spinner.start(messages.getMessage('info.reading'));
+    // Every request of this run uses --api-version when given (Org keeps one connection).
+    flags['target-org'].getConnection(flags['api-version']);
     const result = await runStatus(flags['target-org'], {
       appName: inputs.appName,
       label: inputs.label,

@@ -20,6 +20,7 @@ export default class CertRotate extends SfCommand<RotateResult> {
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
     ...inputFlags('app-name', 'certificate-file', 'certificate-url', 'output-dir', 'key-size', 'key-format', 'validity-days', 'integration-user', 'wait'),
     'private-key-file': Flags.file({
       char: 'k',
@@ -41,6 +42,8 @@ export default class CertRotate extends SfCommand<RotateResult> {
     const source = await findMetadataSource();
     const inputs = resolveSetupInputs(flags, source.projectSettings);
     const org = flags['target-org'];
+    // Every request of this run uses --api-version when given (Org keeps one connection).
+    org.getConnection(flags['api-version']);
     const orgName = org.getUsername() ?? 'the org';
     const journal: string[] = [];
     const stopHandling = handleInterrupts({ describe: (signal) => this.interrupted(signal, journal) });
