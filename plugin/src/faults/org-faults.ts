@@ -7,6 +7,7 @@
  * Metadata API call (readMetadata, listMetadata, checkDeployStatus) is a SOAP POST. SDR turns a failed status
  * poll into a `MetadataTransferError` whose message carries the SOAP fault code. Both shapes are read here.
  */
+import type { Connection } from '@jsforce/jsforce-node';
 import { Messages } from '@salesforce/core';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -87,13 +88,22 @@ export type RetryOptions = {
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The first pause of a retry when the caller gives none: 1 s, or `SF_ANZENNA_RETRY_BASE_MS` (TEST-ONLY: the
+ * fault matrix runs the CLI in child processes and sets it to a few milliseconds so no test waits seconds).
+ */
+export function defaultBaseMs(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.SF_ANZENNA_RETRY_BASE_MS);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 && env.SF_ANZENNA_RETRY_BASE_MS !== '' && env.SF_ANZENNA_RETRY_BASE_MS !== undefined ? fromEnv : 1000;
+}
+
+/**
  * Runs a read (a query, readMetadata, listMetadata, a deploy or retrieve status check) and tries it again on a
  * transient fault, with a bounded backoff; what still fails is thrown as the named error. Never wrap a write.
  */
 export async function retryRead<T>(operation: string, read: () => PromiseLike<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4);
   const sleep = options.sleep ?? realSleep;
-  let pause = options.baseMs ?? 1000;
+  let pause = options.baseMs ?? defaultBaseMs();
   for (let attempt = 1; ; attempt++) {
     try {
       return await read();
@@ -115,3 +125,11 @@ export async function nameWriteFaults<T>(operation: string, write: () => Promise
   }
 }
 
+
+/**
+ * A SOQL query (a REST GET): jsforce has already tried it again on a 429, a 5xx or a dropped connection (five
+ * times over about 15 s), so it is tried once here and what is left is named (`ApiRequestLimitError`, …).
+ */
+export async function queryRecords<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
+  return (await retryRead('query', () => conn.query<T>(soql), { attempts: 1 })).records;
+}
