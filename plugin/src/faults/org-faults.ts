@@ -37,8 +37,18 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+const KINDS: readonly FaultKind[] = ['rate-limit', 'server', 'connection', 'session'];
+
+/** The kind of a fault this module has already named (its data carries it; the cause is not attached). */
+function namedKind(error: unknown): FaultKind | undefined {
+  const kind = (error as { data?: { kind?: unknown } } | undefined)?.data?.kind;
+  return KINDS.find((k) => k === kind);
+}
+
 /** What kind of fault an error from jsforce, SDR or fetch is, or undefined when it is none of ours to name. */
 export function faultKind(error: unknown): FaultKind | undefined {
+  const named = namedKind(error);
+  if (named) return named;
   const texts = codesOf(error);
   for (const [pattern, kind] of CODE_KINDS) if (texts.some((t) => pattern.test(t))) return kind;
   if (texts.some((t) => CONNECTION_CODES.has(t) || /socket hang up|fetch failed|other side closed/i.test(t))) return 'connection';
@@ -68,11 +78,26 @@ const ERROR_KEYS: Record<FaultKind, string> = {
  */
 export function nameOrgFault(error: unknown, operation: string): unknown {
   const kind = faultKind(error);
-  if (!kind) return error;
-  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  const named = messages.createError(ERROR_KEYS[kind], [operation, detail], [], error instanceof Error ? error : undefined);
-  named.setData({ operation, kind, original: error instanceof Error ? error.name : undefined });
+  if (!kind || namedKind(error)) return error;
+  const detail = keepErrorIds(error instanceof Error ? error.message.split('\n')[0] : String(error));
+  // No cause attached: sf reads an ErrorId in the cause chain as a Salesforce internal error (exit 20) and a
+  // TypeError there (fetch's dropped connection) as a bug (exit 10); a named fault exits 1.
+  const named = messages.createError(ERROR_KEYS[kind], [operation, detail], [], 1);
+  named.setData({ operation, kind, original: error instanceof Error ? error.name : undefined, ...statusData(error) });
   return named;
+}
+
+function statusData(error: unknown): { status?: number } {
+  const status = statusOf(error);
+  return status === undefined ? {} : { status };
+}
+
+/**
+ * Salesforce's ErrorId ("1234567890-12345 (-1234567890)") kept for support, written so that sf does not take
+ * the named error for an unhandled Salesforce internal error (which it exits with 20).
+ */
+export function keepErrorIds(text: string): string {
+  return text.replace(/(\d{9,}-\d{3,}) \((-?\d{7,})\)/g, '$1 / $2');
 }
 
 export type RetryOptions = {

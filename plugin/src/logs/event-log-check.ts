@@ -138,8 +138,8 @@ export function eventLogAccessError(error: Error, who: string): SfError {
 type Reader = <T>(read: () => Promise<T>) => Promise<T>;
 
 function sessionEnded(error: unknown): boolean {
-  const e = error as { status?: unknown; cause?: { status?: unknown } } | undefined;
-  return faultKind(error) === 'session' || e?.status === 401 || e?.cause?.status === 401;
+  const e = error as { status?: unknown; data?: { status?: unknown } } | undefined;
+  return faultKind(error) === 'session' || e?.status === 401 || e?.data?.status === 401;
 }
 
 /**
@@ -160,7 +160,7 @@ export function keepSession(who: string, relogin?: () => Promise<void>): Reader 
         return await read();
       } catch (second) {
         if (!sessionEnded(second)) throw second;
-        throw faultMessages.createError('error.IntegrationSessionEnded', [who], [], second instanceof Error ? second : undefined);
+        throw faultMessages.createError('error.IntegrationSessionEnded', [who], [], 1);
       }
     }
   };

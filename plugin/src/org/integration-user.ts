@@ -6,7 +6,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { Messages, SfError } from '@salesforce/core';
-import { faultKind, nameOrgFault, queryRecords } from '../faults/org-faults.js';
+import { faultKind, keepErrorIds, nameOrgFault, queryRecords } from '../faults/org-faults.js';
 import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE, type AdminFacts } from './facts.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -210,7 +210,9 @@ function writeError(step: string, error: unknown): Error {
   const name = WRITE_ERRORS[codeOf(error) ?? ''];
   // A server error, a dropped connection or an ended session: the fault's own name and actions (never retried).
   if (!name && faultKind(error)) return nameOrgFault(error, step) as Error;
-  return new SfError(messages.getMessage('error.WriteFailed', [step, e.message]), `${name ?? 'IntegrationUserStep'}Error`, messages.getMessages(`write.${name ?? 'IntegrationUserStep'}.actions`), 1, e);
+  // No cause: an ErrorId in it would make sf exit 20 instead of 1.
+  const named = new SfError(messages.getMessage('error.WriteFailed', [step, keepErrorIds(e.message)]), `${name ?? 'IntegrationUserStep'}Error`, messages.getMessages(`write.${name ?? 'IntegrationUserStep'}.actions`), 1);
+  return named.setData({ errorCode: codeOf(error) });
 }
 
 /** Runs one write (never retried: it may have been applied); a failure becomes a named error. */

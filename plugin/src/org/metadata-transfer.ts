@@ -9,7 +9,7 @@ import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import type { FileResponse } from '@salesforce/source-deploy-retrieve';
-import { nameWriteFaults, retryRead } from '../faults/org-faults.js';
+import { keepErrorIds, nameWriteFaults, retryRead } from '../faults/org-faults.js';
 import { createStaging } from '../local/staging.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -49,7 +49,8 @@ export function failuresOf(responses: FileResponse[]): ComponentFailure[] {
 }
 
 export function deployFailedError(what: string, failures: ComponentFailure[], status: string): SfError {
-  const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${f.problem}`) : [`  deploy status ${status}`];
+  // keepErrorIds: a component's "unexpected error" with an ErrorId must still exit 1, not sf's 20.
+  const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${keepErrorIds(f.problem)}`) : [`  deploy status ${status}`];
   return SfError.create({
     message: messages.getMessage('error.DeployFailed', [what, lines.join('\n')]),
     name: 'DeployFailedError',
