@@ -172,4 +172,24 @@ describe('two runs at once', () => {
     assert.equal(o.emu.requestLog.filter((r) => r.method === 'POST' && /\/sobjects\/User\/?$/.test(r.path) && r.status === 400).length, 1, 'the create met the duplicate');
     await finishesAfterwards(o, false);
   });
+
+  it('hands off the consumer key the org holds at the end, when a run beside this one replaced it during the proof', async () => {
+    const o = await org();
+    const replaced = 'ANZENNA_KEY_FROM_THE_OTHER_RUN';
+    let done = false;
+    // The other run deploys its own key while this one reads the event logs (after its JWT login).
+    const arm = setInterval(() => {
+      if (!done && o.emu.requestLog.some((r) => r.operation === 'logFile')) {
+        done = true;
+        clearInterval(arm);
+        for (const g of o.emu.state.components('ExtlClntAppGlobalOauthSettings').values()) g.data.consumerKey = replaced;
+      }
+    }, 5);
+    const res = await setup(o).finally(() => clearInterval(arm));
+    assert.ok(done, 'the key was replaced during the proof');
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.equal(res.json?.result?.consumerKey, replaced, 'the hand-off shows the key the org holds now');
+    assert.equal(res.json?.result?.checks.find((c) => c.id === 'consumerKey.final')?.status, 'warn');
+    assert.ok(JSON.stringify(res.json?.result?.vendor).includes(replaced), 'the vendor blocks carry it too');
+  });
 });
