@@ -117,8 +117,9 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
  * fault matrix runs the CLI in child processes and sets it to a few milliseconds so no test waits seconds).
  */
 export function defaultBaseMs(env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = Number(env.SF_ANZENNA_RETRY_BASE_MS);
-  return Number.isFinite(fromEnv) && fromEnv >= 0 && env.SF_ANZENNA_RETRY_BASE_MS !== '' && env.SF_ANZENNA_RETRY_BASE_MS !== undefined ? fromEnv : 1000;
+  const raw = env.SF_ANZENNA_RETRY_BASE_MS?.trim();
+  const fromEnv = raw ? Number(raw) : NaN;
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 1000;
 }
 
 /**
