@@ -7,6 +7,7 @@
  * Metadata API call (readMetadata, listMetadata, checkDeployStatus) is a SOAP POST. SDR turns a failed status
  * poll into a `MetadataTransferError` whose message carries the SOAP fault code. Both shapes are read here.
  */
+import type { Connection } from '@jsforce/jsforce-node';
 import { Messages } from '@salesforce/core';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -36,8 +37,18 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+const KINDS: readonly FaultKind[] = ['rate-limit', 'server', 'connection', 'session'];
+
+/** The kind of a fault this module has already named (its data carries it; the cause is not attached). */
+function namedKind(error: unknown): FaultKind | undefined {
+  const kind = (error as { data?: { kind?: unknown } } | undefined)?.data?.kind;
+  return KINDS.find((k) => k === kind);
+}
+
 /** What kind of fault an error from jsforce, SDR or fetch is, or undefined when it is none of ours to name. */
 export function faultKind(error: unknown): FaultKind | undefined {
+  const named = namedKind(error);
+  if (named) return named;
   const texts = codesOf(error);
   for (const [pattern, kind] of CODE_KINDS) if (texts.some((t) => pattern.test(t))) return kind;
   if (texts.some((t) => CONNECTION_CODES.has(t) || /socket hang up|fetch failed|other side closed/i.test(t))) return 'connection';
@@ -67,11 +78,26 @@ const ERROR_KEYS: Record<FaultKind, string> = {
  */
 export function nameOrgFault(error: unknown, operation: string): unknown {
   const kind = faultKind(error);
-  if (!kind) return error;
-  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  const named = messages.createError(ERROR_KEYS[kind], [operation, detail], [], error instanceof Error ? error : undefined);
-  named.setData({ operation, kind, original: error instanceof Error ? error.name : undefined });
+  if (!kind || namedKind(error)) return error;
+  const detail = keepErrorIds(error instanceof Error ? error.message.split('\n')[0] : String(error));
+  // No cause attached: sf reads an ErrorId in the cause chain as a Salesforce internal error (exit 20) and a
+  // TypeError there (fetch's dropped connection) as a bug (exit 10); a named fault exits 1.
+  const named = messages.createError(ERROR_KEYS[kind], [operation, detail], [], 1);
+  named.setData({ operation, kind, original: error instanceof Error ? error.name : undefined, ...statusData(error) });
   return named;
+}
+
+function statusData(error: unknown): { status?: number } {
+  const status = statusOf(error);
+  return status === undefined ? {} : { status };
+}
+
+/**
+ * Salesforce's ErrorId ("1234567890-12345 (-1234567890)") kept for support, written so that sf does not take
+ * the named error for an unhandled Salesforce internal error (which it exits with 20).
+ */
+export function keepErrorIds(text: string): string {
+  return text.replace(/(\d{9,}-\d{3,}) \((-?\d{7,})\)/g, '$1 / $2');
 }
 
 export type RetryOptions = {
@@ -87,13 +113,23 @@ export type RetryOptions = {
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The first pause of a retry when the caller gives none: 1 s, or `SF_ANZENNA_RETRY_BASE_MS` (TEST-ONLY: the
+ * fault matrix runs the CLI in child processes and sets it to a few milliseconds so no test waits seconds).
+ */
+export function defaultBaseMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SF_ANZENNA_RETRY_BASE_MS?.trim();
+  const fromEnv = raw ? Number(raw) : NaN;
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 1000;
+}
+
+/**
  * Runs a read (a query, readMetadata, listMetadata, a deploy or retrieve status check) and tries it again on a
  * transient fault, with a bounded backoff; what still fails is thrown as the named error. Never wrap a write.
  */
 export async function retryRead<T>(operation: string, read: () => PromiseLike<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4);
   const sleep = options.sleep ?? realSleep;
-  let pause = options.baseMs ?? 1000;
+  let pause = options.baseMs ?? defaultBaseMs();
   for (let attempt = 1; ; attempt++) {
     try {
       return await read();
@@ -115,3 +151,11 @@ export async function nameWriteFaults<T>(operation: string, write: () => Promise
   }
 }
 
+
+/**
+ * A SOQL query (a REST GET): jsforce has already tried it again on a 429, a 5xx or a dropped connection (five
+ * times over about 15 s), so it is tried once here and what is left is named (`ApiRequestLimitError`, …).
+ */
+export async function queryRecords<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
+  return (await retryRead('query', () => conn.query<T>(soql), { attempts: 1 })).records;
+}

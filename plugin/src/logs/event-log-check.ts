@@ -5,9 +5,11 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { Messages, SfError } from '@salesforce/core';
+import { faultKind, nameOrgFault, queryRecords, retryRead } from '../faults/org-faults.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
+const faultMessages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.faults');
 
 /**
  * How long a new org (or a new event type) can wait for its first files. Salesforce's REST API guide now says
@@ -96,7 +98,7 @@ export async function readLogFileHeader(
     });
     if (!res.ok || !res.body) {
       const body = (await res.text()).slice(0, 200);
-      throw new Error(`HTTP ${res.status}${body ? `: ${body}` : ''}`);
+      throw Object.assign(new Error(`HTTP ${res.status}${body ? `: ${body}` : ''}`), { status: res.status });
     }
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -134,38 +136,69 @@ export function eventLogAccessError(error: Error, who: string): SfError {
   if (/INVALID_TYPE|not supported/i.test(`${error.name} ${error.message}`)) {
     return messages.createError('error.EventLogFileNotAvailable', [who, error.message], [who], 1, error);
   }
-  return SfError.wrap(error);
+  const named = nameOrgFault(error, 'query');
+  return named instanceof SfError ? named : SfError.wrap(error);
 }
 
-async function countFiles(conn: Connection, who: string, eventTypes: readonly string[]): Promise<AggregateRow[]> {
+/** A read as the integration user, and what to do when its session has ended: log in once more (optional). */
+type Reader = <T>(read: () => Promise<T>) => Promise<T>;
+
+function sessionEnded(error: unknown): boolean {
+  const e = error as { status?: unknown; data?: { status?: unknown } } | undefined;
+  return faultKind(error) === 'session' || e?.status === 401 || e?.data?.status === 401;
+}
+
+/**
+ * Runs reads; when the org ends the session (a session that expires right after its JWT login), `relogin`
+ * (the same JWT login again: we hold the key) runs once, shared by the reads in flight, and the read is tried
+ * again. A session that ends again is named (`IntegrationSessionEndedError`).
+ */
+export function keepSession(who: string, relogin?: () => Promise<void>): Reader {
+  let again: Promise<void> | undefined;
+  return async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (!relogin || !sessionEnded(error)) throw error;
+      again ??= relogin();
+      await again;
+      try {
+        return await read();
+      } catch (second) {
+        if (!sessionEnded(second)) throw second;
+        throw faultMessages.createError('error.IntegrationSessionEnded', [who], [], 1);
+      }
+    }
+  };
+}
+
+async function countFiles(conn: Connection, who: string, eventTypes: readonly string[], keep: Reader): Promise<AggregateRow[]> {
   try {
-    return (
-      await conn.query<AggregateRow>(
-        `SELECT EventType, Interval, COUNT(Id), MAX(LogDate) FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) GROUP BY EventType, Interval`
-      )
-    ).records;
+    return await keep(() =>
+      queryRecords<AggregateRow>(conn, `SELECT EventType, Interval, COUNT(Id), MAX(LogDate) FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) GROUP BY EventType, Interval`)
+    );
   } catch (error) {
+    if (error instanceof SfError && error.name === 'IntegrationSessionEndedError') throw error;
     throw eventLogAccessError(error as Error, who);
   }
 }
 
-async function newestFile(conn: Connection, eventTypes: readonly string[]): Promise<FileRow | undefined> {
-  return (
-    await conn.query<FileRow>(
-      `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`
-    )
-  ).records[0];
+async function newestFile(conn: Connection, eventTypes: readonly string[], keep: Reader): Promise<FileRow | undefined> {
+  const soql = `SELECT Id, EventType, LogDate, Interval, LogFileLength, LogFileFieldNames, LogFile FROM EventLogFile WHERE EventType IN (${quoteList(eventTypes)}) ORDER BY LogDate DESC LIMIT 1`;
+  return (await keep(() => queryRecords<FileRow>(conn, soql)))[0];
 }
 
 /** The newest file's header, read and compared with its LogFileFieldNames (the download is abandoned after it). */
-async function sampleNewest(conn: Connection, file: FileRow, notes: string[]): Promise<LogFileSample> {
+async function sampleNewest(conn: Connection, file: FileRow, notes: string[], keep: Reader): Promise<LogFileSample> {
   let line: string;
   let bytesRead: number;
   try {
-    ({ line, bytesRead } = await readLogFileHeader(conn, file.LogFile));
+    // A dropped connection or a 5xx is tried again with a backoff (it is a read); an ended session by `keep`.
+    ({ line, bytesRead } = await keep(() => retryRead('logFile', () => readLogFileHeader(conn, file.LogFile))));
   } catch (error) {
+    if (error instanceof SfError && error.name === 'IntegrationSessionEndedError') throw error;
     // No cause attached: fetch reports a dropped connection as a TypeError, which sf would turn into exit code 10.
-    const e = error as Error & { cause?: Error };
+    const e = (error instanceof SfError && error.cause instanceof Error ? error.cause : error) as Error & { cause?: Error };
     throw messages.createError('error.LogFileDownload', [file.EventType, file.Id, `${e.message}${e.cause?.message ? ` (${e.cause.message})` : ''}`], [], 1);
   }
   const header = parseCsvHeader(line);
@@ -178,9 +211,16 @@ async function sampleNewest(conn: Connection, file: FileRow, notes: string[]): P
 }
 
 /** Counts files per vendor event type with one aggregate query, then reads the header of the newest file. */
-export async function checkEventLogs(conn: Connection, who: string, eventTypes: readonly string[] = VENDOR_EVENT_TYPES): Promise<EventLogReport> {
+export async function checkEventLogs(
+  conn: Connection,
+  who: string,
+  eventTypes: readonly string[] = VENDOR_EVENT_TYPES,
+  /** Logs in again (the same JWT login) when the session ends right after the first one; see keepSession. */
+  relogin?: () => Promise<void>
+): Promise<EventLogReport> {
+  const keep = keepSession(who, relogin);
   // The newest file is looked up beside the counts (one round trip less); unused when there are none.
-  const [counted, newest] = await Promise.allSettled([countFiles(conn, who, eventTypes), newestFile(conn, eventTypes)]);
+  const [counted, newest] = await Promise.allSettled([countFiles(conn, who, eventTypes, keep), newestFile(conn, eventTypes, keep)]);
   if (counted.status === 'rejected') throw counted.reason;
   const types = summarise(counted.value, eventTypes);
   const withFiles = types.filter((t) => t.files > 0);
@@ -196,7 +236,7 @@ export async function checkEventLogs(conn: Connection, who: string, eventTypes: 
       `Only the free event types have files (${withFiles.map((t) => t.eventType).join(', ')}): ${types.filter((t) => !t.free).map((t) => t.eventType).join(', ')} need the Event Monitoring add-on (or Shield).`
     );
   }
-  if (newest.status === 'rejected') throw eventLogAccessError(newest.reason as Error, who);
-  const sample = newest.value ? await sampleNewest(conn, newest.value, notes) : undefined;
+  if (newest.status === 'rejected') throw newest.reason instanceof SfError && newest.reason.name === 'IntegrationSessionEndedError' ? newest.reason : eventLogAccessError(newest.reason as Error, who);
+  const sample = newest.value ? await sampleNewest(conn, newest.value, notes, keep) : undefined;
   return { types, onlyFreeTypes, hourly, notes, ...(sample ? { sample } : {}) };
 }

@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { Messages, type SfError } from '@salesforce/core';
+import { queryRecords, retryRead } from '../faults/org-faults.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.org');
@@ -66,7 +67,7 @@ export function eventMonitoringSupport(edition: string): EventMonitoringSupport 
 export type OrganizationFacts = Omit<OrgFacts, 'eventMonitoring'> & { eventMonitoring: EventMonitoringSupport | 'none' };
 
 export async function readOrganization(conn: Connection): Promise<OrganizationFacts> {
-  const org = (await conn.query<OrganizationRow>('SELECT Id, Name, OrganizationType, IsSandbox FROM Organization')).records[0];
+  const [org] = await queryRecords<OrganizationRow>(conn, 'SELECT Id, Name, OrganizationType, IsSandbox FROM Organization');
   return {
     orgId: org.Id,
     name: org.Name,
@@ -112,13 +113,12 @@ type PermissionRow = {
  */
 export async function readAdminFacts(conn: Connection, username: string): Promise<AdminFacts> {
   const quoted = username.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-  const rows = (
-    await conn.query<{ Assignee: AdminRow; PermissionSet: PermissionRow['PermissionSet'] }>(
+  const rows = await queryRecords<{ Assignee: AdminRow; PermissionSet: PermissionRow['PermissionSet'] }>(
+      conn,
       'SELECT Assignee.Id, Assignee.Username, Assignee.Email, Assignee.TimeZoneSidKey, Assignee.LocaleSidKey, Assignee.LanguageLocaleKey, ' +
         'Assignee.EmailEncodingKey, PermissionSet.PermissionsModifyAllData, PermissionSet.PermissionsCustomizeApplication, ' +
         `PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment WHERE Assignee.Username = '${quoted}'`
-    )
-  ).records;
+  );
   if (rows.length === 0) {
     throw messages.createError('error.AdminUnreadable', [username]);
   }
@@ -150,12 +150,8 @@ type UserLicenseRow = { TotalLicenses: number; UsedLicenses: number };
 type PslRow = { Id: string; TotalLicenses: number; UsedLicenses: number };
 
 export async function readLicenceFacts(conn: Connection): Promise<LicenceFacts> {
-  const [licence] = (
-    await conn.query<UserLicenseRow>(`SELECT TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = '${INTEGRATION_USER_LICENSE}'`)
-  ).records;
-  const [psl] = (
-    await conn.query<PslRow>(`SELECT Id, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '${INTEGRATION_PSL}'`)
-  ).records;
+  const [licence] = await queryRecords<UserLicenseRow>(conn, `SELECT TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = '${INTEGRATION_USER_LICENSE}'`);
+  const [psl] = await queryRecords<PslRow>(conn, `SELECT Id, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '${INTEGRATION_PSL}'`);
   return {
     integrationLicence: licence ? { total: Number(licence.TotalLicenses), used: Number(licence.UsedLicenses) } : undefined,
     apiIntegrationPsl: psl ? { id: psl.Id, total: Number(psl.TotalLicenses), used: Number(psl.UsedLicenses) } : undefined,
@@ -189,17 +185,12 @@ export type PermissionGrant = { permissionSet: string; ownedByProfile: boolean; 
 export async function readPermissionGrants(conn: Connection, userId: string, permissions: readonly string[]): Promise<PermissionGrant[]> {
   // A permission the org does not have (an add-on's, say) is no field at all, and naming it fails the whole
   // query: ask only for the fields PermissionSet has here (when the describe fails, ask for all).
-  const fields = await conn
-    .describe('PermissionSet')
+  const fields = await retryRead('describe', () => conn.describe('PermissionSet'), { attempts: 1 })
     .then((d) => new Set(d.fields.map((f) => f.name)))
     .catch(() => undefined);
   const asked = fields ? permissions.filter((p) => fields.has(`Permissions${p}`)) : permissions;
   const columns = ['PermissionSet.Name', 'PermissionSet.IsOwnedByProfile', ...asked.map((p) => `PermissionSet.Permissions${p}`)].join(', ');
-  const rows = (
-    await conn.query<{ PermissionSet: Record<string, unknown> }>(
-      `SELECT ${columns} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`
-    )
-  ).records;
+  const rows = await queryRecords<{ PermissionSet: Record<string, unknown> }>(conn, `SELECT ${columns} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`);
   return rows.map((r) => ({
     permissionSet: String(r.PermissionSet.Name),
     ownedByProfile: r.PermissionSet.IsOwnedByProfile === true,

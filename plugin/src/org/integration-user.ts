@@ -6,6 +6,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { Messages, SfError } from '@salesforce/core';
+import { faultKind, keepErrorIds, nameOrgFault, queryRecords } from '../faults/org-faults.js';
 import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE, type AdminFacts } from './facts.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -45,16 +46,10 @@ type UserRow = {
 /** A SOQL string literal. */
 export const q = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-async function records<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
-  return (await conn.query<T>(soql)).records;
-}
+const records = queryRecords;
 
 export async function readIntegrationUser(conn: Connection, username: string): Promise<IntegrationUserState> {
-  const [user] = (
-    await conn.query<UserRow>(
-      `SELECT Id, Username, Email, IsActive, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = ${q(username)}`
-    )
-  ).records;
+  const [user] = await records<UserRow>(conn, `SELECT Id, Username, Email, IsActive, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = ${q(username)}`);
   if (!user) return { username, hasPsl: false, permissionSets: [] };
   // The licence is matched by name, so this needs nothing from the licence queries and runs beside them.
   const [assignments, psl] = await Promise.all([
@@ -98,7 +93,7 @@ export function aliasFor(username: string): string {
 }
 
 async function idsByName(conn: Connection, soql: string, names: string[], what: string): Promise<Map<string, string>> {
-  const rows = (await conn.query<{ Id: string; Name: string }>(soql)).records;
+  const rows = await records<{ Id: string; Name: string }>(conn, soql);
   const ids = new Map(rows.map((r) => [r.Name, r.Id]));
   const missing = names.filter((n) => !ids.has(n));
   if (missing.length > 0) {
@@ -116,9 +111,19 @@ async function profileIdOf(conn: Connection, plan: UserPlan, knownIds: Ids): Pro
   return ids.get(plan.profileName) as string;
 }
 
-async function createUser(conn: Connection, plan: UserPlan, admin: AdminFacts, profileId: string): Promise<string> {
-  const created = await write('create the integration user', () =>
-    conn.sobject('User').create({
+const codeOf = (error: unknown): string | undefined => {
+  const e = error as { errorCode?: string; name?: string } | undefined;
+  return e?.errorCode ?? e?.name;
+};
+
+/**
+ * Creates the user. DUPLICATE_USERNAME can mean a run beside this one (another machine, another output
+ * directory) has just created it in this org: then it is read again and used, not reported as taken.
+ */
+async function createUser(conn: Connection, plan: UserPlan, admin: AdminFacts, profileId: string): Promise<IntegrationUserState> {
+  const step = 'create the integration user';
+  try {
+    const created = await conn.sobject('User').create({
       Username: plan.username,
       Email: plan.email,
       LastName: 'Integration',
@@ -129,19 +134,25 @@ async function createUser(conn: Connection, plan: UserPlan, admin: AdminFacts, p
       LocaleSidKey: admin.localeSidKey,
       LanguageLocaleKey: admin.languageLocaleKey,
       EmailEncodingKey: admin.emailEncodingKey,
-    })
-  );
-  return created.id as string;
+    });
+    return { id: created.id as string, username: plan.username, profileName: plan.profileName, hasPsl: false, permissionSets: [] };
+  } catch (error) {
+    if (codeOf(error) !== 'DUPLICATE_USERNAME') throw writeError(step, error);
+    const again = await readIntegrationUser(conn, plan.username);
+    if (!again.id) throw writeError(step, error);
+    assertUsableUser(again);
+    return again;
+  }
 }
 
-/** The user, created or with its profile set, and its Id. */
-async function ensureUser(conn: Connection, state: IntegrationUserState, plan: UserPlan, admin: AdminFacts, knownIds: Ids): Promise<string> {
-  if (state.id && state.profileName === plan.profileName) return state.id;
+/** The user, created or with its profile set, as the org now has it. */
+async function ensureUser(conn: Connection, state: IntegrationUserState, plan: UserPlan, admin: AdminFacts, knownIds: Ids): Promise<IntegrationUserState> {
+  if (state.id && state.profileName === plan.profileName) return state;
   const profileId = await profileIdOf(conn, plan, knownIds);
   if (!state.id) return createUser(conn, plan, admin, profileId);
   const userId = state.id;
   await write('set the integration profile', () => conn.sobject('User').update({ Id: userId, ProfileId: profileId }));
-  return userId;
+  return { ...state, profileName: plan.profileName };
 }
 
 async function assignPermissionSets(conn: Connection, userId: string, missing: string[], knownIds: Ids): Promise<void> {
@@ -155,7 +166,7 @@ async function assignPermissionSets(conn: Connection, userId: string, missing: s
           ...(await idsByName(conn, `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(q).join(', ')}) AND NamespacePrefix = null`, unknown, 'permission set')),
         ]);
   for (const name of missing) {
-    await write(`assign the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string }));
+    await assign(`assign the permission set ${name}`, () => conn.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: ids.get(name) as string }));
   }
 }
 
@@ -171,14 +182,15 @@ export async function applyIntegrationUser(
   /** Ids already known (from the deploy that created the components), by profile or permission set name. */
   knownIds: Ids = new Map()
 ): Promise<string> {
-  const userId = await ensureUser(conn, state, plan, admin, knownIds);
-  if (!state.hasPsl) {
-    await write('assign the API Integration permission set licence', () =>
+  const now = await ensureUser(conn, state, plan, admin, knownIds);
+  const userId = now.id as string;
+  if (!now.hasPsl) {
+    await assign('assign the API Integration permission set licence', () =>
       conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: plan.pslId })
     );
   }
-  await assignPermissionSets(conn, userId, plan.permissionSets.filter((ps) => !state.permissionSets.includes(ps)), knownIds);
-  await removePermissionSetAssignments(conn, state, plan.revokePermissionSets ?? []);
+  await assignPermissionSets(conn, userId, plan.permissionSets.filter((ps) => !now.permissionSets.includes(ps)), knownIds);
+  await removePermissionSetAssignments(conn, now, plan.revokePermissionSets ?? []);
   return userId;
 }
 
@@ -190,15 +202,32 @@ const WRITE_ERRORS: Record<string, string> = {
   FIELD_INTEGRITY_EXCEPTION: 'PermissionAssignmentRefused',
 };
 
-/** Runs one write; a Salesforce error becomes a named error that says which step failed and what to do. */
+/** A Salesforce error of a write as a named error that says which step failed and what to do. */
+function writeError(step: string, error: unknown): Error {
+  const e = error as Error & { errorCode?: string };
+  const name = WRITE_ERRORS[codeOf(error) ?? ''];
+  // A server error, a dropped connection or an ended session: the fault's own name and actions (never retried).
+  if (!name && faultKind(error)) return nameOrgFault(error, step) as Error;
+  // No cause: an ErrorId in it would make sf exit 20 instead of 1.
+  const named = new SfError(messages.getMessage('error.WriteFailed', [step, keepErrorIds(e.message)]), `${name ?? 'IntegrationUserStep'}Error`, messages.getMessages(`write.${name ?? 'IntegrationUserStep'}.actions`), 1);
+  return named.setData({ errorCode: codeOf(error) });
+}
+
+/** Runs one write (never retried: it may have been applied); a failure becomes a named error. */
 async function write<T>(step: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const e = error as Error & { errorCode?: string };
-    const code = e.errorCode ?? e.name;
-    const name = WRITE_ERRORS[code] ?? 'IntegrationUserStep';
-    throw new SfError(messages.getMessage('error.WriteFailed', [step, e.message]), `${name}Error`, messages.getMessages(`write.${name}.actions`), 1, e);
+    throw writeError(step, error);
+  }
+}
+
+/** An assignment: DUPLICATE_VALUE means a run beside this one has just made it, which is what was wanted. */
+async function assign(step: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (codeOf(error) !== 'DUPLICATE_VALUE') throw writeError(step, error);
   }
 }
 

@@ -5,6 +5,7 @@
  * retrieve and the read carries on. Each component comes back as source XML keyed by `<type>:<fullName>`.
  */
 import type { Connection } from '@salesforce/core';
+import { retryRead } from '../faults/org-faults.js';
 import { buildMetadataXml, field, type XmlElement } from '../metadata/xml.js';
 import { retrieveComponents } from './metadata-transfer.js';
 
@@ -42,7 +43,8 @@ function toXml(readType: string, record: Record<string, unknown> | undefined): s
 
 /** One readMetadata call: the components found, by full name (lower case). */
 async function readBatch(conn: Connection, readType: string, fullNames: string[]): Promise<Map<string, string>> {
-  const raw = (await conn.metadata.read(readType as ReadType, fullNames)) as unknown;
+  // A SOAP POST jsforce never retries: a 429, a 5xx or a dropped connection is tried again here with a backoff.
+  const raw = (await retryRead('readMetadata', () => conn.metadata.read(readType as ReadType, fullNames))) as unknown;
   const records = (Array.isArray(raw) ? raw : [raw]) as Array<Record<string, unknown> | undefined>;
   const found = new Map<string, string>();
   for (const record of records) {
@@ -93,7 +95,7 @@ export async function readComponentXml(conn: Connection, type: string, fullName:
 export async function listNames(conn: Connection, types: string[]): Promise<Map<string, string[]>> {
   const batches: string[][] = [];
   for (let i = 0; i < types.length; i += LIST_BATCH) batches.push(types.slice(i, i + LIST_BATCH));
-  const found = (await Promise.all(batches.map((batch) => conn.metadata.list(batch.map((type) => ({ type })))))).flatMap((r) => (Array.isArray(r) ? r : [r]));
+  const found = (await Promise.all(batches.map((batch) => retryRead('listMetadata', () => conn.metadata.list(batch.map((type) => ({ type }))))))).flatMap((r) => (Array.isArray(r) ? r : [r]));
   const byType = new Map<string, string[]>(types.map((t) => [t, []]));
   for (const item of found) if (item?.type) byType.get(item.type)?.push(item.fullName);
   return byType;

@@ -9,6 +9,7 @@ import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import type { FileResponse } from '@salesforce/source-deploy-retrieve';
+import { keepErrorIds, nameWriteFaults, retryRead } from '../faults/org-faults.js';
 import { createStaging } from '../local/staging.js';
 import { writeWithMode } from '../cert/files.js';
 import { sourceFilePath, type MetadataTypeName } from '../metadata/index.js';
@@ -21,6 +22,9 @@ const sdr = (): Promise<typeof import('@salesforce/source-deploy-retrieve')> => 
 
 /** Deploy status is polled this often, so the end of a deploy is noticed within a second. */
 export const POLL_MS = 750;
+
+/** A status poll that meets a transient fault is started again up to this often (backoff 1, 2, 4, 8 s). */
+const POLL_RETRY = { attempts: 5 };
 
 export type DeployOutcome = {
   id: string;
@@ -47,7 +51,8 @@ export function failuresOf(responses: FileResponse[]): ComponentFailure[] {
 }
 
 export function deployFailedError(what: string, failures: ComponentFailure[], status: string): SfError {
-  const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${f.problem}`) : [`  deploy status ${status}`];
+  // keepErrorIds: a component's "unexpected error" with an ErrorId must still exit 1, not sf's 20.
+  const lines = failures.length > 0 ? failures.map((f) => `  ${f.type} ${f.fullName}: ${keepErrorIds(f.problem)}`) : [`  deploy status ${status}`];
   return SfError.create({
     message: messages.getMessage('error.DeployFailed', [what, lines.join('\n')]),
     name: 'DeployFailedError',
@@ -87,17 +92,21 @@ async function deploySet(
   options: { checkOnly: boolean; onProgress?: (message: string) => void; rollbackOnError?: boolean }
 ): Promise<DeployOutcome> {
   const { RequestStatus } = await sdr();
-  const deploy = await set.deploy({
-    usernameOrConnection: conn,
-    apiOptions: { checkOnly: options.checkOnly, rollbackOnError: options.rollbackOnError ?? true, singlePackage: true },
-  });
+  // Starting a deploy is a write: never tried again (it may have been queued), only named.
+  const deploy = await nameWriteFaults('deploy', () =>
+    set.deploy({
+      usernameOrConnection: conn,
+      apiOptions: { checkOnly: options.checkOnly, rollbackOnError: options.rollbackOnError ?? true, singlePackage: true },
+    })
+  );
   deploy.onUpdate((status) => {
     const done = status.numberComponentsDeployed ?? 0;
     const total = status.numberComponentsTotal ?? 0;
     // The status alone: the caller's spinner already names what is deployed.
     options.onProgress?.(`${status.status}${total ? ` (${done}/${total} components)` : ''}`);
   });
-  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(30) });
+  // SDR gives up on the first failed status check: a transient one polls the same deploy again, with a backoff.
+  const result = await retryRead('checkDeployStatus', () => deploy.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(30) }), POLL_RETRY);
   const responses = result.getFileResponses();
   if (!result.response.success || result.response.status !== RequestStatus.Succeeded) {
     throw deployFailedError(what, failuresOf(responses), result.response.status);
@@ -121,8 +130,8 @@ export async function retrieveComponents(
   const staging = await createStaging('retrieve');
   const out = join(staging.dir, 'out');
   try {
-    const retrieve = await new ComponentSet(members).retrieve({ usernameOrConnection: conn, output: out, merge: false });
-    const result = await retrieve.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(10) });
+    const retrieve = await retryRead('retrieve', () => new ComponentSet(members).retrieve({ usernameOrConnection: conn, output: out, merge: false }));
+    const result = await retryRead('checkRetrieveStatus', () => retrieve.pollStatus({ frequency: Duration.milliseconds(POLL_MS), timeout: Duration.minutes(10) }), POLL_RETRY);
     const files = new Map<string, string>();
     for (const r of result.getFileResponses()) {
       if (r.state === ComponentStatus.Failed || !r.filePath || !r.filePath.endsWith('-meta.xml')) continue;

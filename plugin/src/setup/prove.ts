@@ -59,7 +59,7 @@ function recordEventLogs(log: CheckLog, eventLogs: EventLogReport): void {
 async function loginAndRead(ctx: Context, pre: Preflight, consumerKey: string): Promise<{ login: JwtLoginResult; eventLogs: EventLogReport }> {
   const { ui, log, options } = ctx;
   ui.step(`Logging in as ${pre.username} with the JWT bearer flow`);
-  const login = await jwtLogin({
+  const loginOptions: Parameters<typeof jwtLogin>[0] = {
     consumerKey,
     username: pre.username,
     privateKey: pre.keys.privateKey as NonNullable<Preflight['keys']['privateKey']>,
@@ -68,12 +68,15 @@ async function loginAndRead(ctx: Context, pre: Preflight, consumerKey: string): 
     waitMs: options.waitMinutes * 60_000,
     onRetry: (m) => ui.status(m),
     sleep: options.sleep,
-  });
+  };
+  const login = await jwtLogin(loginOptions);
   ui.done();
   log.pass('jwt.login', `JWT bearer login as ${pre.username} succeeded at ${login.tokenUrl} (audience ${login.audience}).`);
   ui.step('Reading event log files as the integration user');
   const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: ctx.conn.getApiVersion() });
-  const eventLogs = await checkEventLogs(asUser, pre.username);
+  // A session the org ends right after the login: the same JWT login once more (we hold the key).
+  const relogin = async (): Promise<void> => void (asUser.accessToken = (await jwtLogin(loginOptions)).accessToken);
+  const eventLogs = await checkEventLogs(asUser, pre.username, undefined, relogin);
   ui.done();
   return { login, eventLogs };
 }

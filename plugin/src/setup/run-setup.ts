@@ -14,6 +14,7 @@ import { CheckLog } from './check-log.js';
 import { buildDesired } from './desired.js';
 import type { SetupOptions, SetupUi } from './options.js';
 import { prepareKeys, readOrg, type Preflight } from './preflight.js';
+import { withFinalConsumerKey } from './final-key.js';
 import { prove, settleConsumerKey, type Proof } from './prove.js';
 import { vendorBlocks, type SetupChange, type SetupResult } from './result.js';
 
@@ -151,7 +152,8 @@ export async function runSetup(org: Org, options: SetupOptions, ui: SetupUi, jou
     const applied = await applyPlan({ ...ctx, changes: journal }, plan, desired, pre, stagingDir);
     try {
       const consumerKey = await settleConsumerKey(ctx, desired.bundle.names.globalSettings, desired.bundle.consumerKey, desired.existingConsumerKey, applied.deployedApp);
-      const proof = await prove(ctx, pre, consumerKey);
+      // The hand-off shows what the org holds at the end: the key is read back last, after the proof.
+      const proof = await withFinalConsumerKey({ conn, log, dryRun: options.dryRun }, desired.bundle.names.globalSettings, await prove(ctx, pre, consumerKey));
       return withoutUnrealHandoff(buildResult(pre, options, plan, applied, proof, log, conn.getApiVersion()), desired.existingConsumerKey);
     } finally {
       // The settings deploys read from the staging folder: let them finish (their outcome is recorded) first.
