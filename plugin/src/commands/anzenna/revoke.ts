@@ -4,6 +4,7 @@ import { inputFlags, resolveSharedInputs } from '../../project/inputs.js';
 import { findMetadataSource } from '../../project/source.js';
 import { formatRevokePlan, type RevokeAction } from '../../plan/revoke.js';
 import { runRevoke, type RevokeResult, type RevokeUi } from '../../revoke/run-revoke.js';
+import { confirmProduction, progressUi } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.revoke');
@@ -45,16 +46,16 @@ export default class Revoke extends SfCommand<RevokeResult> {
   }
 
   private ui(orgName: string, noPrompt: boolean): RevokeUi {
+    const { step, done } = progressUi(this);
     return {
-      step: (title) => this.spinner.start(title),
-      done: (summary) => this.spinner.stop(summary),
-      confirm: async (plan: readonly RevokeAction[]) => {
-        if (noPrompt || this.jsonEnabled()) return true;
-        this.spinner.stop();
-        if (!process.stdin.isTTY || process.env.CI) throw messages.createError('error.ConfirmationRequired', [orgName]);
-        const lines = formatRevokePlan(plan).map((p) => `  ${p}`).join('\n');
-        return this.confirm({ message: messages.getMessage('confirm.production', [orgName, lines]) });
-      },
+      step,
+      done,
+      confirm: async (plan: readonly RevokeAction[]) =>
+        confirmProduction(this, {
+          noPrompt,
+          refusal: () => messages.createError('error.ConfirmationRequired', [orgName]),
+          question: () => messages.getMessage('confirm.production', [orgName, formatRevokePlan(plan).map((p) => `  ${p}`).join('\n')]),
+        }),
     };
   }
 }

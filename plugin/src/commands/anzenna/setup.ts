@@ -9,6 +9,7 @@ import { renderSetupReport } from '../../setup/report.js';
 import type { SetupChange, SetupResult } from '../../setup/result.js';
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
 import { typedTargetOrg, type VerifyFlags } from '../../verify/options.js';
+import { confirmProduction, progressUi } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -99,19 +100,13 @@ export default class Setup extends SfCommand<SetupResult> {
 
   private setupUi(orgName: string, noPrompt: boolean): SetupUi {
     return {
-      step: (title) => this.spinner.start(title),
-      status: (message) => {
-        this.spinner.status = message;
-      },
-      done: (summary) => this.spinner.stop(summary),
-      warn: (message) => this.warn(message),
-      confirm: async (plan) => {
-        if (noPrompt || this.jsonEnabled()) return true;
-        this.spinner.stop();
-        if (!process.stdin.isTTY || process.env.CI) throw messages.createError('error.ConfirmationRequired', [orgName]);
-        const lines = formatPlan(plan).map((p) => `  ${p}`).join('\n');
-        return this.confirm({ message: messages.getMessage('confirm.production', [orgName, lines]) });
-      },
+      ...progressUi(this),
+      confirm: async (plan) =>
+        confirmProduction(this, {
+          noPrompt,
+          refusal: () => messages.createError('error.ConfirmationRequired', [orgName]),
+          question: () => messages.getMessage('confirm.production', [orgName, formatPlan(plan).map((p) => `  ${p}`).join('\n')]),
+        }),
     };
   }
 }

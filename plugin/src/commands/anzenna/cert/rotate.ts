@@ -7,6 +7,7 @@ import { inputFlags, resolveSetupInputs } from '../../../project/inputs.js';
 import { findMetadataSource } from '../../../project/source.js';
 import type { RotateResult } from '../../../rotate/result.js';
 import { runRotate, type RotateUi } from '../../../rotate/run-rotate.js';
+import { confirmProduction, progressUi } from '../../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
@@ -97,19 +98,13 @@ export default class CertRotate extends SfCommand<RotateResult> {
 
   private rotateUi(orgName: string, noPrompt: boolean): RotateUi {
     return {
-      step: (title) => this.spinner.start(title),
-      status: (message) => {
-        this.spinner.status = message;
-      },
-      done: (summary) => this.spinner.stop(summary),
-      warn: (message) => this.warn(message),
-      confirm: async (plan) => {
-        if (noPrompt || this.jsonEnabled()) return true;
-        this.spinner.stop();
-        if (!process.stdin.isTTY || process.env.CI) throw messages.createError('error.ConfirmationRequired', [orgName]);
-        const lines = formatRotationPlan(plan).map((p) => `  ${p}`).join('\n');
-        return this.confirm({ message: messages.getMessage('confirm.production', [orgName, lines]) });
-      },
+      ...progressUi(this),
+      confirm: async (plan) =>
+        confirmProduction(this, {
+          noPrompt,
+          refusal: () => messages.createError('error.ConfirmationRequired', [orgName]),
+          question: () => messages.getMessage('confirm.production', [orgName, formatRotationPlan(plan).map((p) => `  ${p}`).join('\n')]),
+        }),
     };
   }
 }
