@@ -131,7 +131,10 @@ describe('the production prompt', () => {
     const dry = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
     const command = `stty cols 500; exec '${process.execPath}' '${pluginRunJs}' anzenna setup -o emu`;
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: o.cwd, env: sealedEnv(o.home), stdio: ['pipe', 'pipe', 'pipe'] });
+    // A person at a terminal: CI (set when this suite itself runs in CI) would make setup refuse to ask.
+    const env = sealedEnv(o.home);
+    delete env.CI;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: o.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stdin.end('n\n');
