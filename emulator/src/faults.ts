@@ -64,6 +64,7 @@ export class Faults {
   public readonly readRefused = new Set<string>();
   private readonly statusFaults: StatusFault[] = [];
   private readonly resetFaults: ResetFault[] = [];
+  private readonly afterHooks: Array<{ operation: string; fn: () => void }> = [];
   private nextId = 1;
 
   /**
@@ -102,6 +103,22 @@ export class Faults {
     this.expireAfter.push(operation);
   }
 
+  /**
+   * Runs `fn` once, right after the next request of this operation has been answered (before the client can
+   * send another): how a test plays "another run changed the org at exactly this point" without timing races.
+   */
+  public onceAfter(operation: string, fn: () => void): void {
+    this.afterHooks.push({ operation, fn });
+  }
+
+  /** Runs and drops the once-after hooks for this operation. */
+  public runAfterHooks(operation: string | undefined): void {
+    if (operation === undefined) return;
+    const due = this.afterHooks.filter((h) => h.operation === operation);
+    for (const h of due) this.afterHooks.splice(this.afterHooks.indexOf(h), 1);
+    for (const h of due) h.fn();
+  }
+
   /** Consumes an expire-after rule for this operation (true: expire every session now). */
   public takeExpireAfter(operation: string | undefined): boolean {
     const i = operation === undefined ? -1 : this.expireAfter.indexOf(operation);
@@ -132,6 +149,7 @@ export class Faults {
     this.resetFaults.length = 0;
     this.componentFaults.length = 0;
     this.expireAfter.length = 0;
+    this.afterHooks.length = 0;
     this.latencyRules.length = 0;
     this.latencyMs = 0;
     this.clockOffsetMs = 0;

@@ -111,6 +111,7 @@ export class EmulatorServer implements EmulatorContext {
     this.entries.set(req, entry);
     res.on('finish', () => {
       if (this.faults.takeExpireAfter(entry.operation)) this.state.expireAllSessions();
+      this.faults.runAfterHooks(entry.operation);
     });
     res.on('close', () => {
       entry.status = res.statusCode;

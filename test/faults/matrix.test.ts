@@ -129,14 +129,9 @@ describe('fault matrix: a fault no retry covers is named, and a re-run finishes'
 
   it('names a 500 on the second deploy (a write: never retried), and a re-run finishes', async () => {
     const o = await org();
-    // Armed once the first deploy has been requested, so it hits the second one.
-    const arm = setInterval(() => {
-      if (o.emu.requestLog.some((r) => r.operation === 'deploy')) {
-        clearInterval(arm);
-        o.emu.faults.serverErrorOperation('deploy', 1);
-      }
-    }, 5);
-    const res = await setup(o).finally(() => clearInterval(arm));
+    // Armed once the first deploy has been answered, so it hits the second one.
+    o.emu.faults.onceAfter('deploy', () => o.emu.faults.serverErrorOperation('deploy', 1));
+    const res = await setup(o);
     assertNamed(res, 'OrgServerError', /run the same command again/i);
     assert.equal(o.emu.requestLog.filter((r) => r.operation === 'deploy' && r.status === 500).length, 1, 'the second deploy was not sent again');
     assert.equal(o.emu.state.userByUsername(INTEGRATION_USER), undefined, 'no user before the app is deployed');
@@ -156,16 +151,15 @@ describe('fault matrix: a fault no retry covers is named, and a re-run finishes'
 describe('two runs at once', () => {
   it('reuses the integration user a run beside this one has just created, instead of calling its username taken', async () => {
     const o = await org();
-    // The other run creates the user once this one's profile is deployed (its second deploy has started).
+    // The other run creates the user once this one's second deploy has been answered.
     let made = false;
-    const arm = setInterval(() => {
-      if (!made && o.emu.requestLog.filter((r) => r.operation === 'deploy').length >= 2) {
+    o.emu.faults.onceAfter('deploy', () =>
+      o.emu.faults.onceAfter('deploy', () => {
         made = true;
-        clearInterval(arm);
         o.emu.scenario.createUser({ username: INTEGRATION_USER, profile: 'Anzenna Integration', lastName: 'Integration' });
-      }
-    }, 5);
-    const res = await setup(o).finally(() => clearInterval(arm));
+      })
+    );
+    const res = await setup(o);
     assert.ok(made, 'the other run created the user');
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.doesNotMatch(res.stdout, /already exists|IntegrationUsernameTaken/);
@@ -178,14 +172,11 @@ describe('two runs at once', () => {
     const replaced = 'ANZENNA_KEY_FROM_THE_OTHER_RUN';
     let done = false;
     // The other run deploys its own key while this one reads the event logs (after its JWT login).
-    const arm = setInterval(() => {
-      if (!done && o.emu.requestLog.some((r) => r.operation === 'logFile')) {
-        done = true;
-        clearInterval(arm);
-        for (const g of o.emu.state.components('ExtlClntAppGlobalOauthSettings').values()) g.data.consumerKey = replaced;
-      }
-    }, 5);
-    const res = await setup(o).finally(() => clearInterval(arm));
+    o.emu.faults.onceAfter('logFile', () => {
+      done = true;
+      for (const g of o.emu.state.components('ExtlClntAppGlobalOauthSettings').values()) g.data.consumerKey = replaced;
+    });
+    const res = await setup(o);
     assert.ok(done, 'the key was replaced during the proof');
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.equal(res.json?.result?.consumerKey, replaced, 'the hand-off shows the key the org holds now');
