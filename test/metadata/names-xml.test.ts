@@ -12,6 +12,7 @@ import {
   componentRefs,
   escapeXml,
   field,
+  integrationBaseName,
   METADATA_TYPES,
   MetadataInputError,
   parseMetadataXml,
@@ -47,6 +48,20 @@ describe('component names', () => {
     assert.equal(names.permissionSet, 'Acme_Sec_Event_Monitoring_Access');
     assert.equal(names.profile, 'Acme_Sec Integration');
     assert.equal(names.oauthPolicy, 'Acme_Sec_oauth_defaultPolicy');
+  });
+
+  it("names a rotation's second app <Name>_<yyyymmdd> after its own app parts but <Name>'s profile and permission sets", () => {
+    const names = componentNames('Anzenna_20261206');
+    assert.equal(names.eca, 'Anzenna_20261206');
+    assert.equal(names.globalSettings, 'Anzenna_20261206_glbloauth');
+    assert.equal(names.appPolicy, 'Anzenna_20261206_defaultPolicy');
+    assert.equal(names.profile, 'Anzenna Integration');
+    assert.equal(names.permissionSet, 'Event_Monitoring_Access');
+    assert.equal(names.viewAllDataPermissionSet, 'Anzenna_View_All_Data');
+    assert.equal(componentNames('Acme_Sec_20270101').permissionSet, 'Acme_Sec_Event_Monitoring_Access');
+    assert.equal(integrationBaseName('Anzenna_20261206'), 'Anzenna');
+    // Not a date, or not a real one: the name is its own base.
+    for (const name of ['Anzenna_20261306', 'Anzenna_20260230', 'Anzenna_19991231', 'Anzenna_2026120', 'Anzenna20261206']) assert.equal(integrationBaseName(name), name, name);
   });
 
   it('applies and validates overrides', () => {

@@ -7,6 +7,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { createPrivateKey } from 'node:crypto';
+import { postToken, signJwt } from '../emulator/test-helpers.js';
 import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
 import type { RotateResult } from '../../plugin/src/rotate/result.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
@@ -29,6 +31,14 @@ async function setUpOrg(): Promise<{ o: EmulatedOrg; dir: string; setup: SetupRe
 const pem = (text: string): string => text.replace(/\r/g, '').trim();
 const orgCertificate = (o: EmulatedOrg, app = GLOBAL[1]): string => pem(String(o.emu.scenario.appField(GLOBAL[0], app, 'certificate')));
 const fileText = (path: string): string => pem(readFileSync(path, 'utf8'));
+/** A JWT bearer login as the vendor makes it, with the key file at `keyPath`, through the app whose consumer key is given. */
+async function jwtLogin(o: EmulatedOrg, keyPath: string, consumerKey: string, username: string): Promise<{ status: number; body: Record<string, string> }> {
+  const exp = Math.floor(Date.now() / 1000) + 180;
+  return postToken(o.emu.url, signJwt(createPrivateKey(readFileSync(keyPath, 'utf8')), { iss: consumerKey, sub: username, aud: o.emu.url, exp }));
+}
+const apiStatus = async (o: EmulatedOrg, token: string): Promise<number> =>
+  (await fetch(`${o.emu.url}/services/data/v66.0/sobjects`, { headers: { authorization: `Bearer ${token}` } })).status;
+
 const backups = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('backup-'));
 
 describe('sf anzenna cert rotate (cut-over)', () => {
@@ -159,7 +169,7 @@ describe('sf anzenna cert rotate (cut-over)', () => {
 describe('sf anzenna cert rotate --parallel-app', () => {
   const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
 
-  it('deploys a second app with its own consumer key, then --finish switches the old one off', async () => {
+  it('deploys a second app with its own consumer key, then --finish switches the old one off and ends its sessions', async () => {
     const { o, dir, setup } = await setUpOrg();
     const newApp = `Anzenna_${today}`;
     const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
@@ -180,11 +190,55 @@ describe('sf anzenna cert rotate --parallel-app', () => {
     assert.equal(orgCertificate(o), fileText(join(dir, 'anzenna.crt')));
     assert.ok(existsSync(join(dir, 'anzenna.rotation.json')));
 
+    // The vendor is logged in through the old app (a live access token) and through the new one.
+    const oldSession = await jwtLogin(o, join(dir, 'anzenna.key'), setup.consumerKey ?? '', setup.username);
+    assert.equal(oldSession.status, 200, JSON.stringify(oldSession.body));
+    const newKeyPath = r.privateKeyPath ?? '';
+
+    const dry = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--dry-run', '--json']);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.deepEqual(dry.json?.result?.plan.map((a) => a.kind), ['disable-app', 'revoke-tokens']);
+    assert.equal(await apiStatus(o, oldSession.body.access_token), 200, 'a dry run ends no session');
+
     const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
     assert.equal(fin.code, 0, fin.stdout + fin.stderr);
     assert.equal(fin.json?.result?.retiredAppName, 'Anzenna');
+    assert.equal(fin.json?.result?.retired, 'disabled');
+    assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'isEnabled')), 'false');
     assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'isOauthPluginEnabled')), 'false');
+    assert.equal(await apiStatus(o, oldSession.body.access_token), 401, "the old app's live session ended at once");
+    assert.equal((await jwtLogin(o, join(dir, 'anzenna.key'), setup.consumerKey ?? '', setup.username)).status, 400, 'no new login through the old app');
+    const through = await jwtLogin(o, newKeyPath, r.consumerKey, setup.username);
+    assert.equal(through.status, 200, `the new app still works: ${JSON.stringify(through.body)}`);
     assert.equal(existsSync(join(dir, 'anzenna.rotation.json')), false);
+  });
+
+  it('--finish --delete-app revokes the old tokens and deletes the old app; the new app keeps working', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    const oldSession = await jwtLogin(o, join(dir, 'anzenna.key'), setup.consumerKey ?? '', setup.username);
+    assert.equal(oldSession.status, 200);
+    const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--delete-app', '--json']);
+    assert.equal(fin.code, 0, fin.stdout + fin.stderr);
+    assert.deepEqual(fin.json?.result?.plan.map((a) => a.kind), ['revoke-tokens', 'delete-app']);
+    assert.equal(fin.json?.result?.retired, 'deleted');
+    assert.throws(() => o.emu.scenario.appFields('ExternalClientApplication', 'Anzenna'), 'the old app is gone');
+    assert.throws(() => o.emu.scenario.appFields(...GLOBAL), 'its global OAuth settings too');
+    assert.equal(await apiStatus(o, oldSession.body.access_token), 401);
+    assert.equal(o.emu.scenario.appField(GLOBAL[0], `${r.newAppName}_glbloauth`, 'consumerKey'), r.consumerKey);
+    assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200, 'the new app still works');
+    // The new app verifies as the integration from now on.
+    const verify = await o.run(['anzenna', 'verify', '-o', 'emu', '--app-name', r.newAppName ?? '', '-c', r.certificatePath ?? '', '-k', r.privateKeyPath ?? '', '--json']);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  });
+
+  it('--delete-app needs --finish', async () => {
+    const { o, dir } = await setUpOrg();
+    const res = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--delete-app', '--json']);
+    assert.equal(res.code, 2, res.stdout + res.stderr);
+    assert.match(res.stdout + res.stderr, /--finish/);
   });
 
   it('--finish refuses while nobody has logged in through the new app (vendor certificate), unless --force', async () => {

@@ -155,13 +155,32 @@ export function assertAppName(name: string): void {
   assertValid('appName', checkAppName(name));
 }
 
+/** `_yyyymmdd` (a real calendar date, 20xx) at the end of an app name: the suffix `cert rotate --parallel-app` adds. */
+const ROTATION_SUFFIX = /^(.+)_(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+
 /**
- * Derives every component name from the app developer name. Throws MetadataInputError for an
+ * The name the integration's other components are named after. An app `<Name>_<yyyymmdd>` is the second app a
+ * zero-downtime rotation deployed beside `<Name>` (`cert rotate --parallel-app`): it pre-authorizes `<Name>`'s
+ * profile and permission sets and serves `<Name>`'s integration user, so every command given the new app name
+ * finds those, before and after `--finish` retires the old app. Any other app name is its own base.
+ */
+export function integrationBaseName(appName: string): string {
+  const m = ROTATION_SUFFIX.exec(appName);
+  if (!m) return appName;
+  const [, base, y, mo, d] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  return day.getUTCDate() === Number(d) ? base : appName;
+}
+
+/**
+ * Derives every component name from the app developer name (the profile and permission sets from its
+ * integrationBaseName). Throws MetadataInputError for an
  * invalid app name or override, or when two derived names collide.
  */
 export function componentNames(appName: string, overrides: NameOverrides = {}): ComponentNames {
   assertAppName(appName);
   const oauthSettings = `${appName}_oauth`;
+  const base = integrationBaseName(appName);
   const names: ComponentNames = {
     appName,
     eca: appName,
@@ -169,11 +188,10 @@ export function componentNames(appName: string, overrides: NameOverrides = {}): 
     oauthPolicy: overrides.oauthPolicy ?? `${oauthSettings}_defaultPolicy`,
     appPolicy: overrides.appPolicy ?? `${appName}_defaultPolicy`,
     globalSettings: `${appName}_glbloauth`,
-    profile: overrides.profile ?? `${appName} Integration`,
-    permissionSet:
-      overrides.permissionSet ?? (appName === DEFAULT_APP_NAME ? DEFAULT_PERMISSION_SET_NAME : `${appName}_${DEFAULT_PERMISSION_SET_NAME}`),
-    viewAllDataPermissionSet: `${appName}_View_All_Data`,
-    setupAuditPermissionSet: `${appName}_Setup_Audit`,
+    profile: overrides.profile ?? `${base} Integration`,
+    permissionSet: overrides.permissionSet ?? (base === DEFAULT_APP_NAME ? DEFAULT_PERMISSION_SET_NAME : `${base}_${DEFAULT_PERMISSION_SET_NAME}`),
+    viewAllDataPermissionSet: `${base}_View_All_Data`,
+    setupAuditPermissionSet: `${base}_Setup_Audit`,
     eventSettings: 'Event',
     realTimeEventSettings: 'RealTimeEvent',
   };

@@ -146,8 +146,8 @@ export async function retrieveComponents(
 /** One component's source XML, as deployComponentXml takes it (`mode`: 0600 for the global OAuth settings). */
 export type ComponentXml = { type: MetadataTypeName; fullName: string; xml: string; mode?: number };
 
-/** Deploys a few components given as XML in memory (staged in a temporary folder, removed after): rolled back on any error. */
-export async function deployComponentXml(conn: Connection, components: readonly ComponentXml[], what: string, options: { onProgress?: (message: string) => void } = {}): Promise<DeployOutcome> {
+/** Writes the components into a temporary source tree, runs `use` on its root, and removes the tree after. */
+async function withStagedComponents<T>(components: readonly ComponentXml[], use: (root: string) => Promise<T>): Promise<T> {
   const staging = await createStaging('deploy');
   try {
     const root = join(staging.dir, 'source');
@@ -156,8 +156,18 @@ export async function deployComponentXml(conn: Connection, components: readonly 
       await mkdir(dirname(file), { recursive: true });
       await writeWithMode(file, c.xml, c.mode ?? 0o644);
     }
-    return await deployDirectory(conn, [root], what, { checkOnly: false, onProgress: options.onProgress });
+    return await use(root);
   } finally {
     await staging.dispose();
   }
+}
+
+/** Deploys a few components given as XML in memory (staged in a temporary folder, removed after): rolled back on any error. */
+export async function deployComponentXml(conn: Connection, components: readonly ComponentXml[], what: string, options: { onProgress?: (message: string) => void } = {}): Promise<DeployOutcome> {
+  return withStagedComponents(components, (root) => deployDirectory(conn, [root], what, { checkOnly: false, onProgress: options.onProgress }));
+}
+
+/** Deletes a few components named by their XML as the org has it (a destructive deploy, rolled back on any error). */
+export async function deleteComponentXml(conn: Connection, components: readonly ComponentXml[], what: string, options: { onProgress?: (message: string) => void } = {}): Promise<DeployOutcome> {
+  return withStagedComponents(components, (root) => deleteDirectory(conn, [root], what, options));
 }

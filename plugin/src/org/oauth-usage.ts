@@ -56,3 +56,17 @@ export async function revokeAppTokens(conn: Connection, appName: string): Promis
   await conn.request({ method: 'DELETE', url: `${base}/${encodeURIComponent(id)}/tokens` });
   return true;
 }
+
+/**
+ * How many tokens were issued through the app, for a plan: `appInUsage` false when the org does not list the
+ * app; `count` undefined when the usage resource could not tell (it needs API 59.0+): the revocation is then
+ * still planned, with the count shown as unknown.
+ */
+export async function countAppTokens(conn: Connection, appName: string): Promise<{ appInUsage: boolean; count?: number }> {
+  try {
+    const usage = await readTokenUsage(conn, appName);
+    return { appInUsage: usage.appFound, count: usage.appFound ? usage.users.reduce((n, u) => n + (u.tokenCount ?? 0), 0) : 0 };
+  } catch {
+    return { appInUsage: true, count: undefined };
+  }
+}

@@ -29,21 +29,27 @@ export type RevokeOptions = { deactivateUser: boolean; deleteApp?: boolean };
 
 const isOff = (value: string | undefined): boolean => value?.toLowerCase() === 'false';
 
-function disableAction(org: RevokeSnapshot): RevokeAction[] {
-  const policy = org.appPolicy;
-  if (!policy || (isOff(policy.isEnabled) && isOff(policy.isOauthPluginEnabled))) return [];
+/** The app policy's switches to turn off (none: no policy, or both already off). Shared with `cert rotate --finish`. */
+export function disableChanges(policy: RevokeSnapshot['appPolicy']): FieldChange[] {
+  if (!policy) return [];
   const changes: FieldChange[] = [];
   if (!isOff(policy.isEnabled)) changes.push({ field: 'isEnabled', from: policy.isEnabled ?? 'true', to: 'false' });
   if (!isOff(policy.isOauthPluginEnabled)) changes.push({ field: 'isOauthPluginEnabled', from: policy.isOauthPluginEnabled ?? 'true', to: 'false' });
-  return [{ kind: 'disable-app', target: org.appName, changes, reason: 'no new logins through the app' }];
+  return changes;
+}
+
+/** The token count to bring to 0, or undefined when there is nothing to revoke. Shared with `cert rotate --finish`. */
+export function tokenChanges(appInUsage: boolean, tokenCount: number | undefined): FieldChange[] | undefined {
+  if (!appInUsage || tokenCount === 0) return undefined;
+  return [{ field: 'OAuth tokens', from: tokenCount === undefined ? 'unknown' : String(tokenCount), to: '0' }];
 }
 
 export function planRevoke(org: RevokeSnapshot, options: RevokeOptions): RevokeAction[] {
-  const actions = disableAction(org);
-  if (org.appInUsage && org.tokenCount !== 0) {
-    const from = org.tokenCount === undefined ? 'unknown' : String(org.tokenCount);
-    actions.push({ kind: 'revoke-tokens', target: org.appName, changes: [{ field: 'OAuth tokens', from, to: '0' }], reason: 'live sessions end at once' });
-  }
+  const actions: RevokeAction[] = [];
+  const disable = disableChanges(org.appPolicy);
+  if (disable.length > 0) actions.push({ kind: 'disable-app', target: org.appName, changes: disable, reason: 'no new logins through the app' });
+  const tokens = tokenChanges(org.appInUsage, org.tokenCount);
+  if (tokens) actions.push({ kind: 'revoke-tokens', target: org.appName, changes: tokens, reason: 'live sessions end at once' });
   for (const ps of org.ourPermissionSets) {
     actions.push({ kind: 'revoke-permission-set', target: ps, changes: [{ field: 'assigned', from: 'yes', to: 'no' }], reason: `assigned to ${org.username}` });
   }

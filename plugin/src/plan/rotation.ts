@@ -4,6 +4,7 @@
  * Its own action kinds, beside setup's: a rotation never creates users or deploys the whole bundle.
  */
 import { formatChange, type FieldChange } from './plan.js';
+import { disableChanges, tokenChanges, type RevokeSnapshot } from './revoke.js';
 
 export type RotationActionKind =
   | 'back-up-key-pair'
@@ -12,6 +13,7 @@ export type RotationActionKind =
   | 'prove-login'
   | 'deploy-parallel-app'
   | 'disable-app'
+  | 'revoke-tokens'
   | 'delete-app';
 
 export type RotationAction = { kind: RotationActionKind; target: string; changes: FieldChange[]; reason: string };
@@ -68,11 +70,32 @@ export function parallelAppPlan(facts: { appName: string; newAppName: string; to
   return actions;
 }
 
-/** --finish: retire the old app (disabled, or deleted with --delete-app). */
-export function finishPlan(oldAppName: string, newAppName: string, deleteApp: boolean): RotationAction[] {
-  return deleteApp
-    ? [{ kind: 'delete-app', target: oldAppName, changes: [{ field: 'External Client App', from: 'present', to: 'deleted' }], reason: `the vendor uses ${newAppName}` }]
-    : [{ kind: 'disable-app', target: oldAppName, changes: [{ field: 'ExtlClntAppConfigurablePolicies isEnabled', from: 'true', to: 'false' }], reason: `the vendor uses ${newAppName}` }];
+export type FinishFacts = {
+  oldAppName: string;
+  newAppName: string;
+  deleteApp: boolean;
+  /** The old app's policy switches as the org has them. */
+  appPolicy: RevokeSnapshot['appPolicy'];
+  /** Whether the org lists the old app's OAuth usage, and its token count (undefined: unknown). */
+  appInUsage: boolean;
+  tokenCount?: number;
+};
+
+/**
+ * --finish: retire the old app. Switched off (no new logins) and its tokens revoked (live sessions end), or,
+ * with --delete-app, its tokens revoked and then the app deleted. The same field changes as `revoke` plans.
+ */
+export function finishPlan(facts: FinishFacts): RotationAction[] {
+  const reason = `the vendor uses ${facts.newAppName}`;
+  const actions: RotationAction[] = [];
+  const disable = disableChanges(facts.appPolicy);
+  if (!facts.deleteApp && disable.length > 0) actions.push({ kind: 'disable-app', target: facts.oldAppName, changes: disable, reason });
+  const tokens = tokenChanges(facts.appInUsage, facts.tokenCount);
+  if (tokens) actions.push({ kind: 'revoke-tokens', target: facts.oldAppName, changes: tokens, reason: 'its live sessions end at once' });
+  if (facts.deleteApp) {
+    actions.push({ kind: 'delete-app', target: facts.oldAppName, changes: [{ field: 'External Client App and its settings and policies', from: 'present', to: 'deleted' }], reason });
+  }
+  return actions;
 }
 
 const VERBS: Record<RotationActionKind, string> = {
@@ -82,6 +105,7 @@ const VERBS: Record<RotationActionKind, string> = {
   'prove-login': 'prove a JWT login as',
   'deploy-parallel-app': 'deploy a second External Client App',
   'disable-app': 'disable the External Client App',
+  'revoke-tokens': 'revoke every OAuth token of',
   'delete-app': 'delete the External Client App',
 };
 

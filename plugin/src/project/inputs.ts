@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { checkInputFile, DEFAULT_VALIDITY_DAYS, keyPairPaths, KEY_FORMATS, type KeyFormat } from '../cert/index.js';
-import { checkAppName, checkEmail, checkLabel, IP_RELAXATION_POLICIES, parseIpRange, type IpRange, type IpRelaxationPolicy } from '../metadata/index.js';
+import { checkAppName, checkEmail, checkLabel, integrationBaseName, IP_RELAXATION_POLICIES, parseIpRange, type IpRange, type IpRelaxationPolicy } from '../metadata/index.js';
 import { DEFAULT_APP_NAME, DEFAULT_CONTACT_EMAIL, fileBaseForApp } from '../defaults.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -256,10 +256,10 @@ export function resolveVerifyInputs(flags: InputFlags, project: ProjectSettings,
   };
 }
 
-/** Default integration username: same domain as the admin's, so it is unique to the org's naming. */
+/** Default integration username: same domain as the admin's, so it is unique to the org's naming (a rotation's second app serves its base app's user). */
 export function defaultIntegrationUsername(appName: string, adminUsername: string): string {
   const domain = adminUsername.split('@')[1] ?? 'example.com';
-  return `${appName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-integration@${domain}`;
+  return `${integrationBaseName(appName).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-integration@${domain}`;
 }
 
 /** The one naming rule for a key pair's files (setup, verify and cert generate): `<dir>/<app>.key` and `.crt`. */

@@ -4,17 +4,14 @@
  * our permission set assignments removed, the user deactivated only when asked). The user stays for the
  * audit trail; the app keeps its consumer key, so a later setup restores the integration as it was.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import { componentRefs, getText, parseMetadataXml, serializeMetadataXml, setText } from '../metadata/index.js';
-import { deleteDirectory, deployDirectory } from '../org/metadata-transfer.js';
+import { getText, parseMetadataXml } from '../metadata/index.js';
+import { deleteApp, disableApp } from '../org/app-retire.js';
 import { readOrganization } from '../org/facts.js';
 import { deactivateUser, readIntegrationUser, removePermissionSetAssignments, type IntegrationUserState } from '../org/integration-user.js';
-import { readTokenUsage, revokeAppTokens } from '../org/oauth-usage.js';
-import { readOurComponents, type OurComponents } from '../org/state.js';
-import { createStaging } from '../local/staging.js';
+import { countAppTokens, revokeAppTokens } from '../org/oauth-usage.js';
+import { consumerKeyOf, readOurComponents, type OurComponents } from '../org/state.js';
 import { defaultIntegrationUsername } from '../project/inputs.js';
 import { planRevoke, type RevokeAction, type RevokeSnapshot } from '../plan/revoke.js';
 
@@ -49,19 +46,7 @@ export type RevokeResult = {
   userActive: boolean;
 };
 
-const consumerKeyOf = (xml: string | undefined): string | undefined => (xml ? getText(parseMetadataXml(xml, 'global OAuth settings (org)'), 'consumerKey')?.trim() : undefined);
-
 type Read = { ours: OurComponents; user: IntegrationUserState; snapshot: RevokeSnapshot; isSandbox: boolean };
-
-async function tokenCount(org: Org, appName: string): Promise<{ appInUsage: boolean; count?: number }> {
-  try {
-    const usage = await readTokenUsage(org.getConnection(), appName);
-    return { appInUsage: usage.appFound, count: usage.appFound ? usage.users.reduce((n, u) => n + (u.tokenCount ?? 0), 0) : 0 };
-  } catch {
-    // The usage resource needs API 59.0+: the revocation is still tried, with the count unknown.
-    return { appInUsage: true, count: undefined };
-  }
-}
 
 async function readRevokeState(org: Org, options: RevokeOptions): Promise<Read> {
   const conn = org.getConnection();
@@ -70,7 +55,7 @@ async function readRevokeState(org: Org, options: RevokeOptions): Promise<Read> 
     readOrganization(conn),
     readOurComponents(conn, options.appName),
     readIntegrationUser(conn, username),
-    tokenCount(org, options.appName),
+    countAppTokens(conn, options.appName),
   ]);
   const policyXml = ours.get('appPolicy');
   const policy = policyXml ? parseMetadataXml(policyXml, 'app policy (org)') : undefined;
@@ -90,48 +75,10 @@ async function readRevokeState(org: Org, options: RevokeOptions): Promise<Read> 
   return { ours, user, snapshot, isSandbox: facts.isSandbox };
 }
 
-/** The app policy as the org has it, with the app and its OAuth plugin switched off, deployed alone. */
-async function disableApp(org: Org, ours: OurComponents): Promise<void> {
-  const ref = componentRefs(ours.names).appPolicy;
-  const doc = parseMetadataXml(ours.get('appPolicy') ?? '', 'app policy (org)');
-  setText(doc, 'isEnabled', 'false');
-  setText(doc, 'isOauthPluginEnabled', 'false');
-  const staging = await createStaging('revoke');
-  try {
-    const file = join(staging.dir, 'bundle', ref.path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, serializeMetadataXml(doc));
-    await deployDirectory(org.getConnection(), [join(staging.dir, 'bundle')], 'the app policy', { checkOnly: false });
-  } finally {
-    await staging.dispose();
-  }
-}
-
-/** The app's components as the org has them, written to a staging folder only to name them in a destructive deploy. */
-async function deleteApp(org: Org, ours: OurComponents): Promise<void> {
-  const refs = componentRefs(ours.names);
-  const staging = await createStaging('revoke');
-  try {
-    const dir = join(staging.dir, 'bundle');
-    for (const key of ['eca', 'oauthSettings', 'globalSettings', 'oauthPolicy', 'appPolicy'] as const) {
-      const xml = ours.get(key);
-      if (!xml) continue;
-      const file = join(dir, refs[key].path);
-      // eslint-disable-next-line no-await-in-loop
-      await mkdir(dirname(file), { recursive: true });
-      // eslint-disable-next-line no-await-in-loop
-      await writeFile(file, xml);
-    }
-    await deleteDirectory(org.getConnection(), [dir], 'the External Client App');
-  } finally {
-    await staging.dispose();
-  }
-}
-
 async function apply(org: Org, read: Read, action: RevokeAction): Promise<void> {
   const conn = org.getConnection();
-  if (action.kind === 'disable-app') await disableApp(org, read.ours);
-  else if (action.kind === 'delete-app') await deleteApp(org, read.ours);
+  if (action.kind === 'disable-app') await disableApp(conn, read.ours);
+  else if (action.kind === 'delete-app') await deleteApp(conn, read.ours);
   else if (action.kind === 'revoke-tokens') await revokeAppTokens(conn, read.snapshot.appName);
   else if (action.kind === 'revoke-permission-set') await removePermissionSetAssignments(conn, read.user, [action.target]);
   else if (read.user.id) await deactivateUser(conn, read.user.id);

@@ -3,40 +3,39 @@
  * `<App>_<yyyymmdd>`, rendered from the same templates (metadata/) with the new certificate and its own
  * consumer key, pre-authorizing the same profile and permission set(s) (only the app's components are
  * deployed: stage2). The old app stays until the vendor logs in through the new one; `--finish` then
- * switches the old app's OAuth plugin off in its policy.
+ * retires the old app (finish.ts).
  *
  * How --finish knows the two apps: `--parallel-app` writes `<output-dir>/<app file base>.rotation.json`
  * (app names, new consumer key, certificate fingerprint; no secret), which --finish reads and removes.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { writeWithMode } from '../cert/index.js';
 import type { KeyMaterial } from '../cert/key-material.js';
 import { DEFAULT_CONTACT_EMAIL, fileBaseForApp } from '../defaults.js';
-import { checkAppName, getText, loadTemplates, parseMetadataXml, renderDocuments, serializeMetadataXml, setText, writeBundle, type IpRelaxationPolicy, type RenderedBundle } from '../metadata/index.js';
-import { lastSuccessfulLogin } from '../org/app-logins.js';
-import { deployComponentXml, deployDirectory } from '../org/metadata-transfer.js';
+import { checkAppName, getText, integrationBaseName, loadTemplates, parseMetadataXml, renderDocuments, writeBundle, type IpRelaxationPolicy, type RenderedBundle } from '../metadata/index.js';
+import { deployDirectory } from '../org/metadata-transfer.js';
 import { readComponentXml } from '../org/metadata-read.js';
 import { consumerKeyOf, readOurComponents } from '../org/state.js';
 import { createStaging } from '../local/staging.js';
-import { finishPlan, parallelAppPlan, type RotationAction } from '../plan/rotation.js';
+import { parallelAppPlan, type RotationAction } from '../plan/rotation.js';
 import { proveKey, type Context } from './certificate.js';
 import { newKeyMaterial } from './cut-over.js';
 import type { RotateOptions } from './options.js';
-import { readOrgView, type OrgView } from './org-view.js';
+import type { OrgView } from './org-view.js';
 import { handoffOf, type RotateResult } from './result.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
 
-type RotationState = { appName: string; newAppName: string; consumerKey: string; certificateSha256: string; createdAt: string };
+export type RotationState = { appName: string; newAppName: string; consumerKey: string; certificateSha256: string; createdAt: string };
 
 export const stateFilePath = (options: RotateOptions): string => join(options.outputDir, `${fileBaseForApp(options.appName)}.rotation.json`);
 
-/** `<App>_<yyyymmdd>` (UTC). */
+/** `<Base>_<yyyymmdd>` (UTC): a second rotation of `Anzenna_20261206` makes `Anzenna_<its date>`, not a longer name. */
 export function parallelAppName(appName: string, now: Date): string {
-  return `${appName}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  return `${integrationBaseName(appName)}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
 }
 
 type PlannedParallel = { plan: RotationAction[]; keys: KeyMaterial; bundle: RenderedBundle; newAppName: string; result: RotateResult };
@@ -124,50 +123,9 @@ export async function applyParallelApp(ctx: Context, view: OrgView, planned: Pla
   return { ...planned.result, consumerKey, proof: planned.keys.privateKey ? 'passed' : 'vendor', handoff: handoffOf(view, consumerKey, next) };
 }
 
-async function readState(options: RotateOptions): Promise<RotationState> {
+export async function readRotationState(options: RotateOptions): Promise<RotationState> {
   const path = stateFilePath(options);
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) throw messages.createError('error.RotationStateMissing', [path, options.appName]);
   return JSON.parse(text) as RotationState;
-}
-
-type PlannedFinish = { view: OrgView; plan: RotationAction[]; state: RotationState; appPolicy: { fullName: string; xml: string }; result: RotateResult };
-
-export async function planFinish(ctx: Context, adminUsername: string): Promise<PlannedFinish> {
-  const { options } = ctx;
-  const state = await readState(options);
-  const [view, old] = await Promise.all([readOrgView(ctx.conn, adminUsername, options, state.newAppName), readOurComponents(ctx.conn, options.appName)]);
-  const policyXml = old.get('appPolicy');
-  if (!old.appExists || !policyXml) throw messages.createError('error.AppNotFound', [options.appName]);
-  if (!options.force) {
-    const logins = await lastSuccessfulLogin(ctx.conn, view.username, state.newAppName);
-    if (!logins.lastSuccessAt) throw messages.createError('error.NewAppNotUsed', [state.newAppName, view.username], [options.orgName, state.newAppName]);
-  }
-  const plan = finishPlan(options.appName, state.newAppName, false);
-  const result: RotateResult = {
-    mode: 'finish',
-    appName: options.appName,
-    newAppName: state.newAppName,
-    retiredAppName: options.appName,
-    retired: 'disabled',
-    consumerKey: view.consumerKey,
-    certificateSha256: view.currentSha256,
-    proof: 'skipped',
-    rolledBack: false,
-    dryRun: options.dryRun,
-    plan,
-    handoff: handoffOf(view, view.consumerKey, messages.getMessage('info.next.finished', [state.newAppName])),
-  };
-  return { view, plan, state, appPolicy: { fullName: old.names.appPolicy, xml: policyXml }, result };
-}
-
-export async function applyFinish(ctx: Context, planned: PlannedFinish, journal: string[]): Promise<RotateResult> {
-  const doc = parseMetadataXml(planned.appPolicy.xml, 'the app policy (org)');
-  setText(doc, 'isOauthPluginEnabled', false);
-  ctx.ui.step(messages.getMessage('step.disable', [ctx.options.appName]));
-  const outcome = await deployComponentXml(ctx.conn, [{ type: 'ExtlClntAppConfigurablePolicies', fullName: planned.appPolicy.fullName, xml: serializeMetadataXml(doc) }], `the policy of ${ctx.options.appName}`);
-  ctx.ui.done(outcome.status);
-  journal.push(`disabled ${ctx.options.appName}`);
-  await rm(stateFilePath(ctx.options), { force: true });
-  return planned.result;
 }

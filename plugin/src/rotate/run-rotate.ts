@@ -11,7 +11,8 @@ import type { RotationAction } from '../plan/rotation.js';
 import { applyCutOver, planCutOver } from './cut-over.js';
 import type { RotateOptions, RotateUi } from './options.js';
 import { readOrgView, type OrgView } from './org-view.js';
-import { applyFinish, applyParallelApp, planFinish, planParallelApp } from './parallel.js';
+import { applyFinish, planFinish } from './finish.js';
+import { applyParallelApp, planParallelApp } from './parallel.js';
 import { handoffOf, type RotateResult } from './result.js';
 
 export type { RotateOptions, RotateUi } from './options.js';

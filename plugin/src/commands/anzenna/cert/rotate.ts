@@ -33,6 +33,8 @@ export default class CertRotate extends SfCommand<RotateResult> {
     }),
     'parallel-app': Flags.boolean({ summary: messages.getMessage('flags.parallel-app.summary'), default: false, exclusive: ['finish'] }),
     finish: Flags.boolean({ summary: messages.getMessage('flags.finish.summary'), default: false }),
+    // Only with --finish: checked in run() (the sf-plugin lint rule bars dependsOn on a boolean flag).
+    'delete-app': Flags.boolean({ summary: messages.getMessage('flags.delete-app.summary'), default: false }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
@@ -40,6 +42,7 @@ export default class CertRotate extends SfCommand<RotateResult> {
 
   public async run(): Promise<RotateResult> {
     const { flags } = await this.parse(CertRotate);
+    if (flags['delete-app'] && !flags.finish) throw messages.createError('error.DeleteAppWithoutFinish', [], [], 2);
     const source = await findMetadataSource();
     const inputs = resolveSetupInputs(flags, source.projectSettings);
     const org = flags['target-org'];
@@ -55,7 +58,7 @@ export default class CertRotate extends SfCommand<RotateResult> {
         dryRun: flags['dry-run'],
         parallelApp: flags['parallel-app'],
         finish: flags.finish,
-        deleteApp: false,
+        deleteApp: flags['delete-app'],
         force: flags.force,
         sourceDir: source.dir,
         orgName,
