@@ -101,6 +101,15 @@ describe('setup --allowed-ip-range', () => {
     assert.match(login?.message ?? '', /outside the integration profile's login IP ranges \(203\.0\.113\.0-203\.0\.113\.255\)/);
     // The org refused it for the address: the emulator logged the attempt as Salesforce does.
     assert.ok(res.json?.result?.eventLogs, 'the event logs were still read (as the admin)');
+
+    // verify from the same place: its live login is skipped for the same reason, not failed, and the event
+    // logs are still read (as the admin), so the run passes.
+    const run = await verify(o, ['--allowed-ip-range', '203.0.113.0-203.0.113.255']);
+    const live = expectCheck(run, 'live.jwt', 'skip');
+    assert.match(live.reason ?? '', /outside the integration profile's login IP ranges/);
+    expectCheck(run, 'live.eventLogs', 'pass');
+    assert.equal(run.result.summary.fail, 0, JSON.stringify(run.result.checks.filter((c) => c.status === 'fail')));
+    assert.equal(run.code, 0);
   });
 });
 

@@ -10,7 +10,7 @@ import { componentNames, type ComponentNames } from '../metadata/index.js';
 import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../logs/event-log-check.js';
 import { readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
 import { withSandboxCopy } from '../org/sandbox-user.js';
-import { jwtLogin, type JwtLoginResult } from '../auth/jwt-login.js';
+import { isIpRestrictedLogin, jwtLogin, type JwtLoginResult } from '../auth/jwt-login.js';
 import {
   readAdminFacts,
   readLicenceFacts,
@@ -54,6 +54,15 @@ export const DANGEROUS_PERMISSIONS = [
   'AssignPermissionSets',
   'DeleteEventMonitoringRecords',
 ] as const;
+
+/** The live login was refused for the address it came from: a skip (nothing to prove from here), not a failure. */
+export class OutsideIpRanges extends SkipCheck {
+  public constructor(username: string) {
+    super(
+      `This machine is outside the integration profile's login IP ranges, so ${username} cannot log in from here (JWT logins always enforce them): nothing is proved or disproved. Run verify from inside the ranges, or watch the vendor's logins with sf anzenna status.`
+    );
+  }
+}
 
 export type EventLogStat = { eventType: string; interval: string; files: number; oldest?: string; newest?: string };
 
@@ -102,36 +111,54 @@ export class VerifyContext {
     this.eventLogStats = lazy(async () => readEventLogStats(conn, adminUsername));
     this.tokenUsage = lazy(() => readTokenUsage(conn, options.appName));
     this.clock = lazy(() => measureClockSkew(conn));
-    this.login = lazy(async () => {
-      const local = await this.local();
-      if (!local.privateKey) {
-        throw new SkipCheck(
-          local.privateKeyError
-            ? `The private key could not be used (see certificate.matchesKey): ${local.privateKeyError}`
-            : `No private key here (--private-key-file, or ${keyFilePaths(options.outputDir, options.appName).key} from setup): the vendor holds it, so their "Connected" status is the live test.`
-        );
-      }
-      const [org, global] = await Promise.all([this.org(), this.globalSettings()]);
-      const consumerKey = global.consumerKey?.trim() ?? options.consumerKey?.trim();
-      if (!consumerKey) throw new SkipCheck('The consumer key could not be read from the org and none was given (--consumer-key).');
-      // Token usage first, so it shows the vendor's use and not this login.
-      await this.tokenUsage().catch(() => undefined);
-      // The user as found (in a refreshed sandbox: its `<username>.<sandbox>` copy).
-      const username = (await this.user().catch(() => undefined))?.username ?? this.username;
-      return jwtLogin({ consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 });
+    this.login = lazy(() => this.liveLogin());
+    this.eventLogs = lazy(() => this.liveEventLogs());
+  }
+
+  private async liveLogin(): Promise<JwtLoginResult> {
+    const { options } = this;
+    const local = await this.local();
+    if (!local.privateKey) {
+      throw new SkipCheck(
+        local.privateKeyError
+          ? `The private key could not be used (see certificate.matchesKey): ${local.privateKeyError}`
+          : `No private key here (--private-key-file, or ${keyFilePaths(options.outputDir, options.appName).key} from setup): the vendor holds it, so their "Connected" status is the live test.`
+      );
+    }
+    const [org, global] = await Promise.all([this.org(), this.globalSettings()]);
+    const consumerKey = global.consumerKey?.trim() ?? options.consumerKey?.trim();
+    if (!consumerKey) throw new SkipCheck('The consumer key could not be read from the org and none was given (--consumer-key).');
+    // Token usage first, so it shows the vendor's use and not this login.
+    await this.tokenUsage().catch(() => undefined);
+    // The user as found (in a refreshed sandbox: its `<username>.<sandbox>` copy).
+    const username = (await this.user().catch(() => undefined))?.username ?? this.username;
+    try {
+      return await jwtLogin({ consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 });
+    } catch (error) {
+      // JWT logins always enforce the profile's login IP ranges: from outside them, nothing can be proved here.
+      if (isIpRestrictedLogin(error)) throw new OutsideIpRanges(username);
+      throw error;
+    }
+  }
+
+  /** As the integration user when its login works here; as the admin when we hold no key or this machine is outside its IP ranges. */
+  private async liveEventLogs(): Promise<{ report: EventLogReport; who: string; asIntegrationUser: boolean }> {
+    const asAdmin = async (): Promise<{ report: EventLogReport; who: string; asIntegrationUser: boolean }> => ({
+      report: await checkEventLogs(this.conn, this.adminUsername),
+      who: this.adminUsername,
+      asIntegrationUser: false,
     });
-    this.eventLogs = lazy(async () => {
-      const local = await this.local();
-      if (!local.privateKey) return { report: await checkEventLogs(conn, adminUsername), who: adminUsername, asIntegrationUser: false };
-      let login: JwtLoginResult;
-      try {
-        login = await this.login();
-      } catch {
-        throw new SkipCheck(`Needs the live JWT login as ${this.username}, which failed (see live.jwt).`);
-      }
-      const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: conn.getApiVersion() });
-      return { report: await checkEventLogs(asUser, this.username, VENDOR_EVENT_TYPES), who: this.username, asIntegrationUser: true };
-    });
+    const local = await this.local();
+    if (!local.privateKey) return asAdmin();
+    let login: JwtLoginResult;
+    try {
+      login = await this.login();
+    } catch (error) {
+      if (error instanceof OutsideIpRanges) return asAdmin();
+      throw new SkipCheck(`Needs the live JWT login as ${this.username}, which failed (see live.jwt).`);
+    }
+    const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: this.conn.getApiVersion() });
+    return { report: await checkEventLogs(asUser, this.username, VENDOR_EVENT_TYPES), who: this.username, asIntegrationUser: true };
   }
 }
 
