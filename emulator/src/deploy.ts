@@ -123,6 +123,13 @@ export class MetadataEngine {
     return job;
   }
 
+  /** Every deploy still running ends Canceled (as if an admin cancelled it in Deployment Status). */
+  public cancelRunning(): number {
+    const running = [...this.deploys.values()].filter((j) => !j.done);
+    for (const j of running) this.cancel(j);
+    return running.length;
+  }
+
   public cancel(job: DeployJob): void {
     if (job.done) return;
     clearTimeout(job.timer);

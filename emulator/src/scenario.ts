@@ -19,6 +19,7 @@ export interface ScenarioHost {
   logs: EventLogStore;
   faults: Faults;
   behaviour: OrgBehaviour;
+  metadata: { engine: { cancelRunning(): number } };
 }
 
 export interface NewUser {
@@ -278,6 +279,15 @@ export class Scenario {
   }
 
   // ------------------------------------------------------------ snapshots
+
+  /**
+   * Every deploy still running ends Canceled, so it never lands: how a test decides the fate of a deploy a
+   * client stopped watching (Ctrl-C). Salesforce itself may still land such a deploy; `faults.deployMs = 0`
+   * does not finish one already started. Returns how many were cancelled.
+   */
+  public cancelRunningDeploys(): number {
+    return this.host.metadata.engine.cancelRunning();
+  }
 
   /**
    * Saves records, metadata and settings; the returned function puts them back and clears faults and

@@ -4,8 +4,8 @@
  * folder; the next run removes it, and only folders that are ours (prefix and owner file) and stale (their
  * process is gone, or they are older than a day).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeOnInterrupt } from './interrupt.js';
@@ -47,7 +47,9 @@ export async function sweepStale(root = tmpdir(), now = Date.now()): Promise<str
 
 /** A new temporary folder of ours (`anzenna-<purpose>-…`), removed by dispose() or on Ctrl-C/SIGTERM. */
 export async function createStaging(purpose: string, root = tmpdir()): Promise<Staging> {
-  const dir = await mkdtemp(join(root, `${STAGING_PREFIX}${purpose}-`));
+  // Synchronous, so no signal handler can run between the folder appearing and its clean-up being registered
+  // (with an awaited mkdtemp, a Ctrl-C while it was pending left the folder behind).
+  const dir = mkdtempSync(join(root, `${STAGING_PREFIX}${purpose}-`));
   const forget = removeOnInterrupt(dir);
   await writeFile(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: Date.now() }), { mode: 0o600 });
   return {

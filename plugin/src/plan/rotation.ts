@@ -25,6 +25,8 @@ export type CutOverFacts = {
   toSha256: string;
   /** Where the current pair is backed up (none: nothing local to back up, the org's certificate is saved there). */
   backupDir: string;
+  /** An interrupted cut-over already backed the pair up into backupDir: reused, not copied again. */
+  resumed?: boolean;
   /** A generated pair to write, with where. */
   newPair?: { privateKeyPath: string; certificatePath: string };
   /** We hold the new key: the JWT login is proved here (else the vendor's first login is). */
@@ -34,7 +36,14 @@ export type CutOverFacts = {
 /** Cut-over: back up, (write the new pair), deploy the certificate (same consumer key), prove. */
 export function cutOverPlan(facts: CutOverFacts): RotationAction[] {
   const actions: RotationAction[] = [
-    { kind: 'back-up-key-pair', target: facts.backupDir, changes: [{ field: 'folder', from: 'none', to: `${facts.backupDir} (keys 0600)` }], reason: 'keep the current pair' },
+    facts.resumed
+      ? {
+          kind: 'back-up-key-pair',
+          target: facts.backupDir,
+          changes: [{ field: 'folder', from: 'written by an interrupted rotation', to: `${facts.backupDir} (kept: it holds the pair the org trusts)` }],
+          reason: 'the pair that run wrote was never confirmed in the org and is replaced',
+        }
+      : { kind: 'back-up-key-pair', target: facts.backupDir, changes: [{ field: 'folder', from: 'none', to: `${facts.backupDir} (keys 0600)` }], reason: 'keep the current pair' },
   ];
   if (facts.newPair) {
     const p = facts.newPair;

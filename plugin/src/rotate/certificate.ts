@@ -3,7 +3,7 @@
  * the app's global OAuth settings (the org's own copy with only `<certificate>` changed, so the consumer key
  * and every other field stay), and the JWT proof with a key (auth/, with its propagation retry).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Connection } from '@salesforce/core';
@@ -13,13 +13,29 @@ import { fileBaseForApp } from '../defaults.js';
 import { normalizeCertificatePem, parseMetadataXml, serializeMetadataXml, setText } from '../metadata/index.js';
 import { deployComponentXml } from '../org/metadata-transfer.js';
 import type { RotateOptions, RotateUi } from './options.js';
-import type { OrgView } from './org-view.js';
+import { sameCertificate } from '../plan/drift.js';
+import { readLocalPair, type LocalPair, type OrgView } from './org-view.js';
 
 export type Context = { conn: Connection; options: RotateOptions; ui: RotateUi };
 
 /** `backup-20261206T035500Z`: UTC, sortable, no characters a file system refuses. */
 export function backupDirFor(outputDir: string, now: Date): string {
   return join(outputDir, `backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
+}
+
+/**
+ * A cut-over interrupted after it wrote its new pair and before the org was seen to trust it leaves the
+ * output directory holding a pair the org does not trust, and the newest backup folder holding the pair it
+ * does. Returns that backup (the pair to keep, the folder to reuse), or undefined when the output directory
+ * is not in that state.
+ */
+export async function interruptedCutOver(view: OrgView, outputDir: string, appName: string): Promise<{ dir: string; pair: LocalPair } | undefined> {
+  if (!view.localPair || sameCertificate(view.localPair.certificatePem, view.currentCertificatePem)) return undefined;
+  const newest = (await readdir(outputDir).catch(() => [] as string[])).filter((n) => /^backup-\d{8}T\d{6}Z$/.test(n)).sort().at(-1);
+  if (!newest) return undefined;
+  const dir = join(outputDir, newest);
+  const pair = await readLocalPair(dir, appName).catch(() => undefined);
+  return pair && sameCertificate(pair.certificatePem, view.currentCertificatePem) ? { dir, pair } : undefined;
 }
 
 /** Copies the local pair (key 0600) into `dir`, or, without one, the certificate the app trusts now. Returns what was saved. */

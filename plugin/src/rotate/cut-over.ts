@@ -12,7 +12,7 @@ import { fileBaseForApp } from '../defaults.js';
 import { sameCertificate } from '../plan/drift.js';
 import { cutOverPlan, type RotationAction } from '../plan/rotation.js';
 import { keyFilePaths } from '../project/inputs.js';
-import { backUp, backupDirFor, deployCertificate, proveKey, type Context } from './certificate.js';
+import { backUp, backupDirFor, deployCertificate, interruptedCutOver, proveKey, type Context } from './certificate.js';
 import type { RotateOptions } from './options.js';
 import type { OrgView } from './org-view.js';
 import type { RotateResult } from './result.js';
@@ -20,7 +20,8 @@ import type { RotateResult } from './result.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
 
-export type CutOver = { keys: KeyMaterial; plan: RotationAction[]; backupDir: string };
+/** `view`: the org view the cut-over works from (after an interrupted one: with the backed-up pair as the current pair). */
+export type CutOver = { keys: KeyMaterial; plan: RotationAction[]; backupDir: string; view: OrgView; resumed: boolean };
 
 /** The new certificate (and key), checked, for an app called `appName` (its pair's file name). */
 export async function newKeyMaterial(options: RotateOptions, appName: string): Promise<KeyMaterial> {
@@ -38,19 +39,23 @@ export async function newKeyMaterial(options: RotateOptions, appName: string): P
   });
 }
 
-export async function planCutOver(options: RotateOptions, view: OrgView): Promise<CutOver> {
+export async function planCutOver(options: RotateOptions, given: OrgView): Promise<CutOver> {
   const keys = await newKeyMaterial(options, options.appName);
+  // Only a generated pair is written before the deploy, so only then can a run have been cut off in between.
+  const interrupted = keys.mode === 'generated' ? await interruptedCutOver(given, options.outputDir, options.appName) : undefined;
+  const view: OrgView = interrupted ? { ...given, localPair: interrupted.pair } : given;
   if (sameCertificate(view.currentCertificatePem, keys.certificatePem)) throw messages.createError('error.CertificateUnchanged', [options.appName, keys.info.sha256Fingerprint]);
-  const backupDir = backupDirFor(options.outputDir, (options.now ?? (() => new Date()))());
+  const backupDir = interrupted?.dir ?? backupDirFor(options.outputDir, (options.now ?? (() => new Date()))());
   const plan = cutOverPlan({
     appName: options.appName,
     fromSha256: view.currentSha256,
     toSha256: keys.info.sha256Fingerprint,
     backupDir,
+    resumed: Boolean(interrupted),
     newPair: keys.write && keys.privateKeyPath && keys.certificatePath ? { privateKeyPath: keys.privateKeyPath, certificatePath: keys.certificatePath } : undefined,
     proveAs: keys.privateKey ? view.username : undefined,
   });
-  return { keys, plan, backupDir };
+  return { keys, plan, backupDir, view, resumed: Boolean(interrupted) };
 }
 
 /** The previous pair back into the output directory (a generated pair replaced it). */
@@ -91,8 +96,10 @@ async function rollBack(ctx: Context, view: OrgView, cut: CutOver, failure: SfEr
 /** Carries out a planned cut-over; `journal` receives each step as it is done (what an interruption reports). */
 export async function applyCutOver(ctx: Context, view: OrgView, cut: CutOver, journal: string[]): Promise<Pick<RotateResult, 'proof' | 'backupDir'>> {
   const { keys } = cut;
-  await backUp(view, ctx.options.appName, cut.backupDir);
-  journal.push(`backed up the current pair into ${cut.backupDir}`);
+  if (!cut.resumed) {
+    await backUp(view, ctx.options.appName, cut.backupDir);
+    journal.push(`backed up the current pair into ${cut.backupDir}`);
+  }
   if (keys.write) {
     await keys.write();
     journal.push('wrote the new key pair');

@@ -31,7 +31,7 @@ export type OrgView = {
   localPair?: LocalPair;
 };
 
-async function readLocalPair(outputDir: string, appName: string): Promise<LocalPair | undefined> {
+export async function readLocalPair(outputDir: string, appName: string): Promise<LocalPair | undefined> {
   const { keyPath, certPath, haveKey, haveCert } = await findKeyPair(outputDir, fileBaseForApp(appName));
   if (!haveKey || !haveCert) return undefined;
   const [keyPem, certificatePem] = await Promise.all([readFile(keyPath, 'utf8'), readFile(certPath, 'utf8')]);

@@ -39,8 +39,8 @@ async function withLock<T>(options: RotateOptions, run: () => Promise<T>): Promi
 async function cutOver(org: Org, options: RotateOptions, ui: RotateUi, journal: string[]): Promise<RotateResult> {
   const ctx = { conn: org.getConnection(), options, ui };
   ui.step(messages.getMessage('step.read'));
-  const view = await readOrgView(ctx.conn, org.getUsername() ?? '', options);
-  const cut = await planCutOver(options, view);
+  const cut = await planCutOver(options, await readOrgView(ctx.conn, org.getUsername() ?? '', options));
+  const { view } = cut;
   ui.done();
   for (const w of cut.keys.warnings) ui.warn(w);
   await confirmProduction(view, cut.plan, options, ui);

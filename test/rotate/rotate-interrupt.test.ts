@@ -1,0 +1,87 @@
+/**
+ * Ctrl-C in the middle of a cut-over, on the real process: the rotation has backed up the pair and written
+ * the new one, and its deploy is held open by the emulator when SIGINT arrives (sent once the org has
+ * accepted the deploy request, so nothing races a timer). It exits 130 with one plain line naming what was
+ * done, leaves no temporary folder or lock, and the org still trusts the old certificate (that deploy is
+ * then cancelled). Running the same command again finishes the job: it recognises the interrupted run (the
+ * output directory's pair is not the one the org trusts, the newest backup's is), keeps that backup instead
+ * of backing up the unconfirmed pair, and rotates.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { pluginRunJs, sealedEnv, tempDir } from '../helpers/cli.js';
+import { emulatedOrg, type EmulatedOrg } from '../helpers/emulated-org.js';
+import type { RotateResult } from '../../plugin/src/rotate/result.js';
+import type { SetupResult } from '../../plugin/src/setup/result.js';
+
+const orgs: EmulatedOrg[] = [];
+after(async () => Promise.all(orgs.map((o) => o.close())));
+
+const pem = (text: string): string => text.replace(/\r/g, '').trim();
+const orgCertificate = (o: EmulatedOrg): string => pem(String(o.emu.scenario.appField('ExtlClntAppGlobalOauthSettings', 'Anzenna_glbloauth', 'certificate')));
+const backups = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('backup-'));
+const ours = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('anzenna-'));
+
+async function interruptDuringDeploy(o: EmulatedOrg, dir: string, tmp: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const args = [pluginRunJs, 'anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--no-prompt'];
+  const child = spawn(process.execPath, args, { cwd: o.cwd, env: sealedEnv(o.home, { TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  // Once the org has accepted the deploy request: the deploy is under way (held open) when the signal lands.
+  o.emu.faults.onceAfter('deploy', () => {
+    sent = true;
+    child.kill('SIGINT');
+  });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.ok(sent, `rotate never reported its deploy:\n${stdout}\n${stderr}`);
+  return { code, stdout, stderr };
+}
+
+describe('sf anzenna cert rotate interrupted', () => {
+  it('SIGINT during the deploy: exit 130, one line, nothing left behind; the same command then finishes the rotation', async () => {
+    const o = await emulatedOrg({ edition: 'Developer' });
+    orgs.push(o);
+    const dir = join(o.cwd, 'jwt');
+    const tmp = tempDir('tmp');
+    const setup = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--no-prompt', '-d', dir, '--json']);
+    assert.equal(setup.code, 0, setup.stdout + setup.stderr);
+    const oldKey = readFileSync(join(dir, 'anzenna.key'), 'utf8');
+    const oldCert = orgCertificate(o);
+
+    o.emu.faults.deployMs = 120_000;
+    const run = await interruptDuringDeploy(o, dir, tmp);
+    assert.equal(run.code, 130, run.stdout + run.stderr);
+    const said = run.stderr.split('\n').filter((l) => /Interrupted/.test(l));
+    assert.equal(said.length, 1, run.stderr);
+    assert.match(said[0], /Interrupted \(SIGINT\)\. Done before it stopped: backed up the current pair into .*backup-\d{8}T\d{6}Z, wrote the new key pair\./);
+    assert.match(said[0], /Running the same command again finishes a cut-over/);
+    assert.doesNotMatch(run.stderr, /ExitError|\n\s+at /, 'no stack trace');
+    assert.deepEqual(ours(tmp), [], `no staging folder (with the global OAuth settings) and no lock left: ${ours(tmp).join(', ')}`);
+    const [backup] = backups(dir);
+    assert.equal(readFileSync(join(dir, backup, 'anzenna.key'), 'utf8'), oldKey, 'the pair the org trusts is in the backup');
+    assert.notEqual(readFileSync(join(dir, 'anzenna.key'), 'utf8'), oldKey, 'the interrupted run wrote its new pair');
+
+    // That deploy never lands: the org still trusts the old certificate.
+    assert.equal(o.emu.scenario.cancelRunningDeploys(), 1);
+    o.emu.faults.deployMs = 0;
+    assert.equal(orgCertificate(o), oldCert);
+
+    const again = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--no-prompt', '--json'], { TMPDIR: tmp });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    const r = again.json?.result as RotateResult;
+    assert.equal(r.proof, 'passed');
+    assert.equal(r.backupDir, join(dir, backup), 'the backup of the interrupted run is kept, not a copy of its unconfirmed pair');
+    assert.match(r.plan[0].changes[0].from, /interrupted rotation/);
+    assert.deepEqual(backups(dir), [backup]);
+    assert.equal(readFileSync(join(dir, backup, 'anzenna.key'), 'utf8'), oldKey);
+    assert.equal(r.previousCertificateSha256, setup.json?.result?.certificateSha256);
+    assert.equal(orgCertificate(o), pem(readFileSync(join(dir, 'anzenna.crt'), 'utf8')), 'the org trusts the pair in the output directory');
+    assert.deepEqual(ours(tmp), []);
+  });
+});
