@@ -140,7 +140,8 @@ describe('sf anzenna setup when the org fails', () => {
   it('names a connection dropped during the log download, and a re-run finishes', async () => {
     const o = await org();
     o.emu.faults.resetDownload(0, 10);
-    const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--json']);
+    // Short pauses between the download's tries (test-only), so the run does not wait out the real backoff.
+    const res = await o.run(['anzenna', 'setup', '-o', 'emu', '--json'], { SF_ANZENNA_RETRY_BASE_MS: '5' });
     assert.equal(res.code, 1, res.stdout);
     assert.equal(res.json?.name, 'LogFileDownloadError');
     assert.match(res.json?.actions?.join(' ') ?? '', /run the command again/);
