@@ -1,35 +1,19 @@
 /**
  * NUTs: `sf anzenna setup` and `verify` through the real sf (the pinned CLI in test/sf-cli, with this plugin
  * linked), driven by @salesforce/cli-plugins-testkit (TestSession, execCmd) inside an SFDX project that
- * holds this repository's force-app and a plugins.anzenna block.
- *
- * Where they run (npm run test:nuts):
- * - no TESTKIT_* variable: offline, against the emulator on 127.0.0.1 (every CI run);
- * - TESTKIT_HUB_USERNAME (+ TESTKIT_JWT_KEY/TESTKIT_JWT_CLIENT_ID, or TESTKIT_AUTH_URL): a fresh scratch org
- *   from config/project-scratch-def.json, deleted afterwards. A Dev Hub logged in through an External Client
- *   App needs SF_SCRATCH_SIGNUP_CONNECTED_APP=PlatformCLI to create it;
- * - TESTKIT_ORG_USERNAME (with TESTKIT_AUTH_URL of that org, or TESTKIT_HOMEDIR where it is logged in): that
- *   persistent org, e.g. a sandbox (the fallback when scratch orgs cannot be had).
- * A new org can have no event log files for up to three days: against a real org the event-log checks may
- * warn or skip; against the emulator (which has log files) they must pass.
+ * holds this repository's force-app and a plugins.anzenna block. Where they run: session.ts.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { execCmd, TestSession } from '@salesforce/cli-plugins-testkit';
-import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
+import { execCmd } from '@salesforce/cli-plugins-testkit';
+import type { EmulatorHandle } from '../../emulator/src/index.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
 import type { VerifyResult } from '../../plugin/src/verify/types.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
-import { sfInstalled } from '../helpers/sf-cli.js';
+import { eventLogChecks, expectEventLogCheck, realOrg, startNutSession, type NutSession } from './session.js';
 
-const env = process.env;
-// Empty values count as unset: a CI secret that is not configured arrives as an empty variable.
-const realOrg = ['TESTKIT_HUB_USERNAME', 'TESTKIT_ORG_USERNAME', 'TESTKIT_AUTH_URL', 'TESTKIT_JWT_KEY'].some((name) => Boolean(env[name]));
-const sfBinDir = join(repoRoot, 'test', 'sf-cli', 'node_modules', '.bin');
-/** Checks that depend on event log files, which a new org may not have for up to three days. */
-const eventLogChecks = new Set(['eventLogs.download', 'live.eventLogs', 'live.logFile']);
 const scratchAlias = 'anzenna-nut';
 const appName = 'AnzennaNut';
 
@@ -45,47 +29,17 @@ function projectDir(): string {
   return dir;
 }
 
-function expectEventLogCheck(status: string | undefined, id: string): void {
-  const allowed = realOrg ? ['pass', 'warn', 'skip'] : ['pass'];
-  assert.ok(allowed.includes(status ?? ''), `${id} is ${status}; allowed here: ${allowed.join(', ')}`);
-}
-
 describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline emulator'})`, () => {
-  let session: TestSession | undefined;
+  let nut: NutSession | undefined;
   let emu: EmulatorHandle | undefined;
   let target = '';
-  let source = '';
 
   before(async () => {
-    assert.ok(sfInstalled(), 'the pinned sf CLI is installed (npm run sf-cli)');
-    // testkit runs `sf` by name for org creation and TESTKIT_EXECUTABLE_PATH for execCmd: the pinned sf on Node 22.
-    env.PATH = [dirname(process.execPath), sfBinDir, env.PATH].join(':');
-    env.TESTKIT_EXECUTABLE_PATH ??= join(sfBinDir, 'sf');
-    env.SF_DISABLE_AUTOUPDATE = 'true';
-    const scratch = realOrg && !env.TESTKIT_ORG_USERNAME;
-    source = projectDir();
-    session = await TestSession.create({
-      sessionDir: tempDir('nut-session'),
-      project: { sourceDir: source },
-      devhubAuthStrategy: realOrg ? 'AUTO' : 'NONE',
-      scratchOrgs: scratch ? [{ config: 'config/project-scratch-def.json', alias: scratchAlias, duration: 1, wait: 20 }] : [],
-    });
-    await execCmd(`plugins link ${join(repoRoot, 'plugin')} --no-install`, { async: true, ensureExitCode: 0 });
-    if (realOrg) {
-      target = env.TESTKIT_ORG_USERNAME || scratchAlias;
-    } else {
-      emu = await startEmulator({ edition: 'EnterpriseEventMonitoring' });
-      await emu.writeAdminAuth(session.homeDir, 'nut-admin');
-      target = 'nut-admin';
-    }
+    nut = await startNutSession({ sourceDir: projectDir(), name: 'nut', scratchAlias, offlineAlias: 'nut-admin' });
+    ({ target, emu } = nut);
   });
 
-  after(async () => {
-    await session?.clean(); // deletes the scratch org it created
-    await emu?.close();
-    // testkit keeps a session folder it was given: remove it (and the project copy in it).
-    for (const dir of [session?.dir, source && dirname(source)]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => nut?.end());
 
   it('setup --dry-run validates and changes nothing', async () => {
     const res = await execCmd<SetupResult>(`anzenna setup --target-org ${target} --dry-run --json`, { async: true, ensureExitCode: 0 });
