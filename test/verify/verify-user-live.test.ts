@@ -111,6 +111,19 @@ describe('sf anzenna verify live checks and event logs', () => {
     }
   });
 
+  it("logs in again once when the integration user's session ends right after its JWT login, and reads the logs", async () => {
+    o.emu.faults.expireSessionsAfter('token');
+    try {
+      const run = await verify(o);
+      expectCheck(run, 'live.jwt', 'pass');
+      expectCheck(run, 'live.eventLogs', 'pass');
+      assert.equal(run.requests.filter((r) => r.operation === 'token' && r.status === 200).length, 2, 'one login, then one more after the session ended');
+      assert.equal(run.code, 0, run.stdout);
+    } finally {
+      restore();
+    }
+  });
+
   it('warns when there are no log files at all, and fails a clock so far off that assertions arrive expired', async () => {
     const files = o.emu.state.table('EventLogFile');
     files.splice(0, files.length);

@@ -10,7 +10,7 @@ import { componentNames, type ComponentNames } from '../metadata/index.js';
 import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../logs/event-log-check.js';
 import { readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
 import { withSandboxCopy } from '../org/sandbox-user.js';
-import { isIpRestrictedLogin, jwtLogin, type JwtLoginResult } from '../auth/jwt-login.js';
+import { isIpRestrictedLogin, jwtLogin, type JwtLoginOptions, type JwtLoginResult } from '../auth/jwt-login.js';
 import {
   readAdminFacts,
   readLicenceFacts,
@@ -115,7 +115,8 @@ export class VerifyContext {
     this.eventLogs = lazy(() => this.liveEventLogs());
   }
 
-  private async liveLogin(): Promise<JwtLoginResult> {
+  /** What the live JWT login needs; SkipCheck when there is no usable key or no consumer key. */
+  private async loginOptions(): Promise<JwtLoginOptions> {
     const { options } = this;
     const local = await this.local();
     if (!local.privateKey) {
@@ -128,15 +129,20 @@ export class VerifyContext {
     const [org, global] = await Promise.all([this.org(), this.globalSettings()]);
     const consumerKey = global.consumerKey?.trim() ?? options.consumerKey?.trim();
     if (!consumerKey) throw new SkipCheck('The consumer key could not be read from the org and none was given (--consumer-key).');
-    // Token usage first, so it shows the vendor's use and not this login.
-    await this.tokenUsage().catch(() => undefined);
     // The user as found (in a refreshed sandbox: its `<username>.<sandbox>` copy).
     const username = (await this.user().catch(() => undefined))?.username ?? this.username;
+    return { consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 };
+  }
+
+  private async liveLogin(): Promise<JwtLoginResult> {
+    const login = await this.loginOptions();
+    // Token usage first, so it shows the vendor's use and not this login.
+    await this.tokenUsage().catch(() => undefined);
     try {
-      return await jwtLogin({ consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 });
+      return await jwtLogin(login);
     } catch (error) {
       // JWT logins always enforce the profile's login IP ranges: from outside them, nothing can be proved here.
-      if (isIpRestrictedLogin(error)) throw new OutsideIpRanges(username);
+      if (isIpRestrictedLogin(error)) throw new OutsideIpRanges(login.username);
       throw error;
     }
   }
@@ -158,7 +164,9 @@ export class VerifyContext {
       throw new SkipCheck(`Needs the live JWT login as ${this.username}, which failed (see live.jwt).`);
     }
     const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: this.conn.getApiVersion() });
-    return { report: await checkEventLogs(asUser, this.username, VENDOR_EVENT_TYPES), who: this.username, asIntegrationUser: true };
+    // A session that ends right after its login is logged in again once (we hold the key), as setup's proof does.
+    const relogin = async (): Promise<void> => void (asUser.accessToken = (await jwtLogin(await this.loginOptions())).accessToken);
+    return { report: await checkEventLogs(asUser, this.username, VENDOR_EVENT_TYPES, relogin), who: this.username, asIntegrationUser: true };
   }
 }
 
