@@ -118,6 +118,17 @@ describe('fault matrix: a fault no retry covers is named, and a re-run finishes'
     await finishesAfterwards(o);
   });
 
+  it('names a SOQL query still rate-limited after jsforce has tried it again (ApiRequestLimitError), before any write', async () => {
+    const o = await org();
+    // Queries are REST GETs: jsforce retries a 429 itself (about 15 s of backoff) and we name what is left.
+    o.emu.faults.rateLimitOperation('query', 1000);
+    const res = await setup(o);
+    assertNamed(res, 'ApiRequestLimitError', /API request/);
+    assert.ok(served(o, 429, 'query') >= 2, 'jsforce tried the query again before giving up');
+    assert.equal(o.emu.requestLog.filter((r) => r.operation === 'deploy').length, 0, 'nothing deployed');
+    await finishesAfterwards(o);
+  });
+
   it('names a Metadata API list still rate-limited after the retries (ApiRequestLimitError)', async () => {
     const o = await org();
     // listMetadata is a SOAP POST: only our retries apply; five 429s outlast four tries.
