@@ -19,6 +19,12 @@ export interface OrgBehaviour {
    * set licence is refused on deploy (KB 001453686, stated for Connected Apps). UNVERIFIED for ECAs.
    */
   rejectLicensedPermissionSetInPolicy: boolean;
+  /**
+   * Revoking an app's tokens (`DELETE /apps/oauth/usage/<app>/tokens`) answers 204 but leaves the access
+   * tokens of JWT bearer logins working (and listed) until they expire: the guide speaks of refresh tokens,
+   * and the JWT flow issues none. UNVERIFIED either way (off by default).
+   */
+  revocationKeepsAccessTokens: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: OrgBehaviour = {
@@ -26,6 +32,7 @@ export const DEFAULT_BEHAVIOUR: OrgBehaviour = {
   certificateUnreadable: false,
   pkceAlwaysOn: false,
   rejectLicensedPermissionSetInPolicy: false,
+  revocationKeepsAccessTokens: false,
 };
 
 export const BEHAVIOUR_FLAGS: Record<keyof OrgBehaviour, string> = {
@@ -33,4 +40,5 @@ export const BEHAVIOUR_FLAGS: Record<keyof OrgBehaviour, string> = {
   certificateUnreadable: 'certificate-unreadable',
   pkceAlwaysOn: 'pkce-always-on',
   rejectLicensedPermissionSetInPolicy: 'reject-licensed-permission-set',
+  revocationKeepsAccessTokens: 'revocation-keeps-access-tokens',
 };

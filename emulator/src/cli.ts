@@ -2,7 +2,7 @@
  * npm run emulator -- --port <n> [--home <dir> --alias <alias>] [--edition <edition>]
  *   [--latency-ms <n>] [--deploy-ms <n>] [--propagation-ms <n>] [--page-size <n>]
  *   [--admin-username <u>] [--large-log-mb <n>] [--fault <spec>]… [--legacy-login-audience]
- *   [--certificate-unreadable] [--pkce-always-on] [--reject-licensed-permission-set]
+ *   [--certificate-unreadable] [--pkce-always-on] [--reject-licensed-permission-set] [--revocation-keeps-access-tokens]
  * Prints `listening on http://127.0.0.1:<port>` when ready; serves until SIGTERM/SIGINT. Bad options: exit 2.
  */
 import { parseCliArgs } from './cli-args.js';

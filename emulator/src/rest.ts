@@ -494,7 +494,9 @@ export class RestApi {
     }
     if (method !== 'DELETE') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are DELETE`);
     if (target.token && matching.length === 0) throw new ApiError(404, 'NOT_FOUND', REST_ERRORS.notFound);
-    for (const s of matching) state.sessions.delete(s.token);
+    // UNVERIFIED (behaviour.revocationKeepsAccessTokens): an app-wide revocation may leave JWT access tokens alive.
+    const keep = !target.token && this.ctx.behaviour.revocationKeepsAccessTokens;
+    if (!keep) for (const s of matching) state.sessions.delete(s.token);
     sendNoContent(res);
   }
 

@@ -42,13 +42,14 @@ describe('emulator --fault specs', () => {
 
 describe('emulator command-line options', () => {
   it('takes repeated --fault and the behaviour switches', () => {
-    const c = parseCliArgs(['--edition', 'Sandbox', '--fault', 'rate-limit:query:1', '--fault=fail-component:A', '--certificate-unreadable', '--pkce-always-on', '--legacy-login-audience', '--reject-licensed-permission-set']);
+    const c = parseCliArgs(['--edition', 'Sandbox', '--fault', 'rate-limit:query:1', '--fault=fail-component:A', '--certificate-unreadable', '--pkce-always-on', '--legacy-login-audience', '--reject-licensed-permission-set', '--revocation-keeps-access-tokens']);
     assert.equal(c.options.edition, 'Sandbox');
     assert.equal(c.faults.length, 2);
     assert.equal(c.options.certificateUnreadable, true);
     assert.equal(c.options.pkceAlwaysOn, true);
     assert.equal(c.options.legacyLoginAudience, true);
     assert.equal(c.options.rejectLicensedPermissionSetInPolicy, true);
+    assert.equal(c.options.revocationKeepsAccessTokens, true);
     assert.equal(parseCliArgs([]).options.legacyLoginAudience, undefined, 'off unless given');
   });
 

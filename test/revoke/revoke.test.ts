@@ -105,3 +105,32 @@ describe('sf anzenna revoke --delete-app', () => {
     assert.equal(login.status, 200, JSON.stringify(login.body));
   });
 });
+
+describe('sf anzenna revoke, where revoking the tokens leaves JWT access tokens alive (UNVERIFIED behaviour)', () => {
+  let v: VendorOrg;
+  before(async () => {
+    v = await vendorOrg();
+  });
+  after(() => v?.o.close());
+
+  it('counts the tokens again, says how many are left and how to end them; --deactivate-user does', async () => {
+    const login = await vendorLogin(v);
+    assert.equal(login.status, 200);
+    v.o.emu.scenario.setBehaviour({ revocationKeepsAccessTokens: true });
+    const apiStatus = async (): Promise<number> =>
+      (await fetch(`${v.o.emu.url}/services/data/v66.0/sobjects`, { headers: { authorization: `Bearer ${login.body.access_token}` } })).status;
+
+    const res = await v.o.run<RevokeResult>(['anzenna', 'revoke', '-o', 'emu', '--no-prompt', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const result = res.json?.result as RevokeResult;
+    assert.equal(result.tokensLeft, 1);
+    assert.match(JSON.stringify(res.json?.warnings), /still lists 1 OAuth token\(s\) of Anzenna[^"]*--deactivate-user/);
+    assert.equal(await apiStatus(), 200, 'the org kept the access token');
+
+    const again = await v.o.run<RevokeResult>(['anzenna', 'revoke', '-o', 'emu', '--deactivate-user', '--no-prompt', '--json']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.deepEqual((again.json?.result as RevokeResult).done.map((a) => a.kind), ['revoke-tokens', 'deactivate-user']);
+    assert.doesNotMatch(JSON.stringify(again.json?.warnings ?? []), /still lists/, 'no warning once the user is deactivated');
+    assert.equal(await apiStatus(), 401, "the deactivated user's session ended");
+  });
+});

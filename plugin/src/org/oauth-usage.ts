@@ -70,3 +70,14 @@ export async function countAppTokens(conn: Connection, appName: string): Promise
     return { appInUsage: true, count: undefined };
   }
 }
+
+/**
+ * Revokes every token of the app, then counts what the org still lists: 0 when none (or the app is no longer
+ * listed), undefined when the usage resource cannot tell. UNVERIFIED that the app-wide revocation ends the
+ * access tokens of JWT bearer logins: a count above 0 afterwards is how a real org answers that.
+ */
+export async function revokeAndCount(conn: Connection, appName: string): Promise<number | undefined> {
+  await revokeAppTokens(conn, appName);
+  const left = await countAppTokens(conn, appName);
+  return left.appInUsage ? left.count : 0;
+}

@@ -10,7 +10,7 @@ import { getText, parseMetadataXml } from '../metadata/index.js';
 import { deleteApp, disableApp } from '../org/app-retire.js';
 import { readOrganization } from '../org/facts.js';
 import { deactivateUser, readIntegrationUser, removePermissionSetAssignments, type IntegrationUserState } from '../org/integration-user.js';
-import { countAppTokens, revokeAppTokens } from '../org/oauth-usage.js';
+import { countAppTokens, revokeAndCount } from '../org/oauth-usage.js';
 import { consumerKeyOf, readOurComponents, type OurComponents } from '../org/state.js';
 import { defaultIntegrationUsername } from '../project/inputs.js';
 import { planRevoke, type RevokeAction, type RevokeSnapshot } from '../plan/revoke.js';
@@ -29,6 +29,7 @@ export type RevokeOptions = {
 export type RevokeUi = {
   step(title: string): void;
   done(summary?: string): void;
+  warn(message: string): void;
   /** Asked before a production org is changed; false stops the run. */
   confirm(plan: readonly RevokeAction[]): Promise<boolean>;
 };
@@ -44,6 +45,8 @@ export type RevokeResult = {
   /** The app's consumer key, kept: a later `sf anzenna setup` restores the integration with it. */
   consumerKey?: string;
   userActive: boolean;
+  /** Tokens the org still lists for the app after revoking them (undefined: not revoked, or it cannot tell). */
+  tokensLeft?: number;
 };
 
 type Read = { ours: OurComponents; user: IntegrationUserState; snapshot: RevokeSnapshot; isSandbox: boolean };
@@ -75,13 +78,32 @@ async function readRevokeState(org: Org, options: RevokeOptions): Promise<Read> 
   return { ours, user, snapshot, isSandbox: facts.isSandbox };
 }
 
-async function apply(org: Org, read: Read, action: RevokeAction): Promise<void> {
+/** Carries out one action; for the token revocation, returns how many tokens the org still lists afterwards. */
+async function apply(org: Org, read: Read, action: RevokeAction): Promise<number | undefined> {
   const conn = org.getConnection();
   if (action.kind === 'disable-app') await disableApp(conn, read.ours);
   else if (action.kind === 'delete-app') await deleteApp(conn, read.ours);
-  else if (action.kind === 'revoke-tokens') await revokeAppTokens(conn, read.snapshot.appName);
+  else if (action.kind === 'revoke-tokens') return revokeAndCount(conn, read.snapshot.appName);
   else if (action.kind === 'revoke-permission-set') await removePermissionSetAssignments(conn, read.user, [action.target]);
   else if (read.user.id) await deactivateUser(conn, read.user.id);
+  return undefined;
+}
+
+/** Carries out the plan in order; returns what was done and the tokens left after their revocation. */
+async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui: RevokeUi): Promise<{ done: RevokeAction[]; tokensLeft?: number }> {
+  const done: RevokeAction[] = [];
+  let tokensLeft: number | undefined;
+  for (const action of plan) {
+    ui.step(messages.getMessage(`step.${action.kind}`, [action.target]));
+    // eslint-disable-next-line no-await-in-loop -- in order: no new logins before the tokens go
+    const left = await apply(org, read, action);
+    if (action.kind === 'revoke-tokens') tokensLeft = left;
+    done.push(action);
+    ui.done();
+  }
+  // A deactivated user's sessions end with it: only warn when tokens stay usable.
+  if (tokensLeft && !done.some((a) => a.kind === 'deactivate-user')) ui.warn(messages.getMessage('warning.tokensLeft', [String(tokensLeft), read.snapshot.appName]));
+  return { done, tokensLeft };
 }
 
 export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi): Promise<RevokeResult> {
@@ -90,17 +112,12 @@ export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi):
   ui.done();
   if (!read.ours.appExists && !read.snapshot.userExists) throw messages.createError('error.NothingToRevoke', [options.appName, read.snapshot.username]);
   const plan = planRevoke(read.snapshot, options);
-  const done: RevokeAction[] = [];
+  let applied: { done: RevokeAction[]; tokensLeft?: number } = { done: [] };
   if (!options.dryRun && plan.length > 0) {
     if (!read.isSandbox && !(await ui.confirm(plan))) throw messages.createError('error.RevokeNotConfirmed');
-    for (const action of plan) {
-      ui.step(messages.getMessage(`step.${action.kind}`, [action.target]));
-      // eslint-disable-next-line no-await-in-loop -- in order: no new logins before the tokens go
-      await apply(org, read, action);
-      done.push(action);
-      ui.done();
-    }
+    applied = await applyPlan(org, read, plan, ui);
   }
+  const { done, tokensLeft } = applied;
   const deactivated = done.some((a) => a.kind === 'deactivate-user');
   return {
     appName: options.appName,
@@ -111,5 +128,6 @@ export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi):
     done,
     consumerKey: consumerKeyOf(read.ours.get('globalSettings')),
     userActive: read.snapshot.userActive && !deactivated,
+    tokensLeft,
   };
 }

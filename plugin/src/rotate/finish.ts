@@ -9,7 +9,7 @@ import { Messages } from '@salesforce/core';
 import { getText, parseMetadataXml } from '../metadata/index.js';
 import { lastSuccessfulLogin } from '../org/app-logins.js';
 import { deleteApp, disableApp } from '../org/app-retire.js';
-import { countAppTokens, revokeAppTokens } from '../org/oauth-usage.js';
+import { countAppTokens, revokeAndCount } from '../org/oauth-usage.js';
 import { readOurComponents, type OurComponents } from '../org/state.js';
 import { finishPlan, type RotationAction } from '../plan/rotation.js';
 import type { Context } from './certificate.js';
@@ -67,24 +67,30 @@ export async function planFinish(ctx: Context, adminUsername: string): Promise<P
   return { view, plan, state, old, result };
 }
 
-async function applyAction(ctx: Context, old: OurComponents, action: RotationAction): Promise<void> {
+/** Carries out one action; for the token revocation, returns how many tokens the org still lists afterwards. */
+async function applyAction(ctx: Context, old: OurComponents, action: RotationAction): Promise<number | undefined> {
   const progress = (m: string): void => ctx.ui.status(m);
   if (action.kind === 'disable-app') await disableApp(ctx.conn, old, progress);
-  else if (action.kind === 'revoke-tokens') await revokeAppTokens(ctx.conn, action.target);
+  else if (action.kind === 'revoke-tokens') return revokeAndCount(ctx.conn, action.target);
   else if (action.kind === 'delete-app') await deleteApp(ctx.conn, old, progress);
+  return undefined;
 }
 
 const STEP: Partial<Record<RotationAction['kind'], string>> = { 'disable-app': 'step.disable', 'revoke-tokens': 'step.revokeTokens', 'delete-app': 'step.deleteApp' };
 
 /** In order: no new logins, then the live sessions end, then (asked for) the app goes. The state file goes last. */
 export async function applyFinish(ctx: Context, planned: PlannedFinish, journal: string[]): Promise<RotateResult> {
+  let tokensLeft: number | undefined;
   for (const action of planned.plan) {
     ctx.ui.step(messages.getMessage(STEP[action.kind] ?? 'step.disable', [action.target]));
     // eslint-disable-next-line no-await-in-loop -- in order: no new logins before the tokens go
-    await applyAction(ctx, planned.old, action);
+    const left = await applyAction(ctx, planned.old, action);
+    if (action.kind === 'revoke-tokens') tokensLeft = left;
     journal.push(`${action.kind} ${action.target}`);
     ctx.ui.done();
   }
+  // The integration user serves the new app too, so deactivating it is no remedy here: the session timeout is.
+  if (tokensLeft) ctx.ui.warn(messages.getMessage('warning.tokensLeft', [String(tokensLeft), ctx.options.appName]));
   await rm(stateFilePath(ctx.options), { force: true });
-  return planned.result;
+  return { ...planned.result, tokensLeft };
 }

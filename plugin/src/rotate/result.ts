@@ -31,6 +31,8 @@ export type RotateResult = {
   /** The JWT login with the new key: passed here, the vendor's to make (no key here), or not tried (dry run). */
   proof: 'passed' | 'vendor' | 'skipped';
   rolledBack: boolean;
+  /** With --finish: tokens the org still lists for the old app after revoking them (undefined: not revoked, or unknown). */
+  tokensLeft?: number;
   dryRun: boolean;
   plan: RotationAction[];
   handoff: RotateHandoff;

@@ -46,10 +46,11 @@ export default class Revoke extends SfCommand<RevokeResult> {
   }
 
   private ui(orgName: string, noPrompt: boolean): RevokeUi {
-    const { step, done } = progressUi(this);
+    const { step, done, warn } = progressUi(this);
     return {
       step,
       done,
+      warn,
       confirm: async (plan: readonly RevokeAction[]) =>
         confirmProduction(this, {
           noPrompt,
