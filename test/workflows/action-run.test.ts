@@ -88,12 +88,18 @@ describe('the composite action (action.yml) runs one command for one org', () =>
     assert.equal(verify.code, 0, verify.summary);
     assert.equal(verify.outputs['exit-code'], '0');
     assert.doesNotMatch(verify.stdout, /::error/);
+    // setup's own proof logged in through the app, so status sees a connection.
+    const status = await runCommand(home, cwd, 'status', '--app-name ActionApp');
+    assert.equal(status.code, 0, status.summary);
+    assert.match(status.summary, /### sf anzenna status: passed/);
+    assert.match(status.summary, /- connection: connected, last login \d{4}-/);
+    assert.match(status.summary, /- certificate: \d+ day\(s\) left/);
   });
 
-  it('refuses a command other than setup or verify', async () => {
+  it('refuses a command other than setup, verify or status', async () => {
     const res = await runCommand(home, tempDir('gha-cwd'), 'delete');
     assert.equal(res.code, 2);
-    assert.match(res.stdout, /command must be setup or verify/);
+    assert.match(res.stdout, /command must be setup, verify or status/);
   });
 
   it('logs in over JWT from the key text, and leaves no key file behind', async () => {

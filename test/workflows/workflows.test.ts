@@ -76,7 +76,11 @@ describe('workflows and the composite action', () => {
       assert.match(org.authSecret, /^[A-Z_][A-Z0-9_]*$/, 'a valid secret name');
       assert.ok(existsSync(join(repoRoot, org.projectDir ?? '.', 'sfdx-project.json')), `${org.name}: its projectDir holds sfdx-project.json`);
     }
-    const verify = workflow('fleet.yml').jobs.verify as unknown as { strategy: { 'fail-fast': boolean } };
+    const verify = workflow('fleet.yml').jobs.verify as unknown as { strategy: { 'fail-fast': boolean }; steps: Array<{ uses?: string; if?: string; with?: Record<string, string> }> };
     assert.equal(verify.strategy['fail-fast'], false, 'one failing org does not cancel the others');
+    const commands = verify.steps.filter((s) => s.uses === './');
+    assert.deepEqual(commands.map((s) => s.with?.command), ['verify', 'status'], 'verify, then the vendor connection');
+    assert.match(commands[1].if ?? '', /always\(\)/, 'status runs even when verify failed');
+    assert.equal(commands[1].with?.plugin, 'skip-install', 'status reuses the install and login of the same job');
   });
 });
