@@ -12,7 +12,7 @@
  * warn or skip; against the emulator (which has log files) they must pass.
  */
 import { strict as assert } from 'node:assert';
-import { rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execCmd, TestSession } from '@salesforce/cli-plugins-testkit';
 import { startEmulator, type EmulatorHandle } from '../../emulator/src/index.js';
@@ -30,6 +30,18 @@ export const eventLogChecks = new Set(['eventLogs.download', 'live.eventLogs', '
 export function expectEventLogCheck(status: string | undefined, id: string): void {
   const allowed = realOrg ? ['pass', 'warn', 'skip'] : ['pass'];
   assert.ok(allowed.includes(status ?? ''), `${id} is ${status}; allowed here: ${allowed.join(', ')}`);
+}
+
+/** An SFDX project like a release engineer's: this repository's force-app, a scratch definition, plugins.anzenna. */
+export function projectCopy(name: string, appName: string): string {
+  const dir = join(tempDir(`${name}-src`), `anzenna-${name}-project`);
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(repoRoot, 'force-app'), join(dir, 'force-app'), { recursive: true });
+  cpSync(join(repoRoot, 'config'), join(dir, 'config'), { recursive: true });
+  const project = JSON.parse(readFileSync(join(repoRoot, 'sfdx-project.json'), 'utf8')) as Record<string, unknown>;
+  project.plugins = { anzenna: { appName, contactEmail: 'secops@example.com', wait: 15 } };
+  writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify(project, null, 2));
+  return dir;
 }
 
 export type NutSession = { target: string; emu?: EmulatorHandle; end(): Promise<void> };

@@ -4,30 +4,15 @@
  * holds this repository's force-app and a plugins.anzenna block. Where they run: session.ts.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execCmd } from '@salesforce/cli-plugins-testkit';
 import type { EmulatorHandle } from '../../emulator/src/index.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
 import type { VerifyResult } from '../../plugin/src/verify/types.js';
-import { repoRoot, tempDir } from '../helpers/cli.js';
-import { eventLogChecks, expectEventLogCheck, realOrg, startNutSession, type NutSession } from './session.js';
+import { eventLogChecks, expectEventLogCheck, projectCopy, realOrg, startNutSession, type NutSession } from './session.js';
 
 const scratchAlias = 'anzenna-nut';
 const appName = 'AnzennaNut';
-
-/** An SFDX project like a release engineer's: force-app, a scratch definition, the plugins.anzenna settings. */
-function projectDir(): string {
-  const dir = join(tempDir('nut-src'), 'anzenna-nut-project');
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(repoRoot, 'force-app'), join(dir, 'force-app'), { recursive: true });
-  cpSync(join(repoRoot, 'config'), join(dir, 'config'), { recursive: true });
-  const project = JSON.parse(readFileSync(join(repoRoot, 'sfdx-project.json'), 'utf8')) as Record<string, unknown>;
-  project.plugins = { anzenna: { appName, contactEmail: 'secops@example.com', wait: 15 } };
-  writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify(project, null, 2));
-  return dir;
-}
 
 describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline emulator'})`, () => {
   let nut: NutSession | undefined;
@@ -35,7 +20,7 @@ describe(`NUTs: setup and verify through sf (${realOrg ? 'real org' : 'offline e
   let target = '';
 
   before(async () => {
-    nut = await startNutSession({ sourceDir: projectDir(), name: 'nut', scratchAlias, offlineAlias: 'nut-admin' });
+    nut = await startNutSession({ sourceDir: projectCopy('nut', appName), name: 'nut', scratchAlias, offlineAlias: 'nut-admin' });
     ({ target, emu } = nut);
   });
 
