@@ -229,9 +229,12 @@ describe('sf anzenna cert rotate --parallel-app', () => {
     assert.equal(await apiStatus(o, oldSession.body.access_token), 401);
     assert.equal(o.emu.scenario.appField(GLOBAL[0], `${r.newAppName}_glbloauth`, 'consumerKey'), r.consumerKey);
     assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200, 'the new app still works');
-    // The new app verifies as the integration from now on.
+    // The new app is the integration from now on: verify passes with its name, and setup has nothing to change.
     const verify = await o.run(['anzenna', 'verify', '-o', 'emu', '--app-name', r.newAppName ?? '', '-c', r.certificatePath ?? '', '-k', r.privateKeyPath ?? '', '--json']);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    const plan = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--app-name', r.newAppName ?? '', '-c', r.certificatePath ?? '', '-k', r.privateKeyPath ?? '', '--dry-run', '--json']);
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    assert.deepEqual(plan.json?.result?.plan, [], 'no change planned for the rotated integration');
   });
 
   it('--delete-app needs --finish', async () => {

@@ -22,6 +22,7 @@ import {
   componentRefs,
   DEFAULT_PERMISSION_SET_NAME,
   DEFAULT_PERMISSION_SET_LABEL,
+  integrationBaseName,
   MetadataInputError,
   templatePaths,
   type ComponentKey,
@@ -287,6 +288,8 @@ export function renderDocuments(templates: Templates, options: RenderOptions): R
   validate(options);
   const names = namesFor(options);
   const label = options.label ?? options.appName;
+  // The profile's and permission sets' labels follow the base name, so a rotation's second app keeps them.
+  const accessLabel = options.label ?? integrationBaseName(options.appName);
   const oauth = options.oauth;
   const consumerKey = oauth === undefined || oauth.keepOrgConsumerKey ? undefined : oauth.consumerKey ?? generateConsumerKey();
   const globalSettingsXml =
@@ -300,7 +303,7 @@ export function renderDocuments(templates: Templates, options: RenderOptions): R
   };
   const access = { profiles: [names.profile], permissionSets: [names.permissionSet, ...(options.viewAllData ? [names.viewAllDataPermissionSet] : []), ...(options.setupAudit ? [names.setupAuditPermissionSet] : [])] };
   renderApp(docs, options, names, label, access);
-  renderAccess(docs, options, names, label);
+  renderAccess(docs, options, names, accessLabel);
 
   const refs = componentRefs(names);
   const item = (key: ComponentKey, stage: StageName, xml: string, mode = 0o644): RenderedDocument => ({ ...refs[key], key, stage, xml, mode });
