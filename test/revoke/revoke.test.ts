@@ -8,6 +8,8 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { RevokeResult } from '../../plugin/src/revoke/run-revoke.js';
 import type { SetupResult } from '../../plugin/src/setup/result.js';
+import { tempDir } from '../helpers/cli.js';
+import { interruptAt, interruptedLine, oursIn } from '../helpers/interrupt.js';
 import { vendorLogin, vendorOrg, type VendorOrg } from '../status/helpers.js';
 
 const APP_POLICY = ['ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy'] as const;
@@ -132,5 +134,30 @@ describe('sf anzenna revoke, where revoking the tokens leaves JWT access tokens 
     assert.deepEqual((again.json?.result as RevokeResult).done.map((a) => a.kind), ['revoke-tokens', 'deactivate-user']);
     assert.doesNotMatch(JSON.stringify(again.json?.warnings ?? []), /still lists/, 'no warning once the user is deactivated');
     assert.equal(await apiStatus(), 401, "the deactivated user's session ended");
+  });
+});
+
+describe('sf anzenna revoke interrupted', () => {
+  it('SIGINT while the app is being switched off: exit 130, one line, no temporary folder; the same command finishes', async () => {
+    const v = await vendorOrg();
+    const tmp = tempDir('tmp');
+    try {
+      v.o.emu.faults.deployMs = 120_000;
+      const run = await interruptAt(v.o, ['anzenna', 'revoke', '-o', 'emu', '--no-prompt'], tmp, { afterOperation: 'deploy' });
+      assert.equal(run.code, 130, run.stdout + run.stderr);
+      assert.match(interruptedLine(run), /Interrupted \(SIGINT\)\. No step had finished\. A change already sent may still land in the org; running the same command again finishes the job/);
+      assert.deepEqual(oursIn(tmp), [], 'the staged app policy is gone');
+      // That deploy never lands; the re-run plans it again and finishes.
+      assert.equal(v.o.emu.scenario.cancelRunningDeploys(), 1);
+      v.o.emu.faults.deployMs = 0;
+      const again = await v.o.run<RevokeResult>(['anzenna', 'revoke', '-o', 'emu', '--no-prompt', '--json'], { TMPDIR: tmp });
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      // No vendor login yet, so no token to revoke.
+      assert.deepEqual((again.json?.result as RevokeResult).done.map((a) => a.kind), ['disable-app', 'revoke-permission-set']);
+      assert.equal(v.o.emu.scenario.appField(...APP_POLICY, 'isEnabled'), 'false');
+      assert.deepEqual(oursIn(tmp), []);
+    } finally {
+      await v.o.close();
+    }
   });
 });

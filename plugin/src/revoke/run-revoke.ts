@@ -90,7 +90,7 @@ async function apply(org: Org, read: Read, action: RevokeAction): Promise<number
 }
 
 /** Carries out the plan in order; returns what was done and the tokens left after their revocation. */
-async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui: RevokeUi): Promise<{ done: RevokeAction[]; tokensLeft?: number }> {
+async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui: RevokeUi, journal: string[]): Promise<{ done: RevokeAction[]; tokensLeft?: number }> {
   const done: RevokeAction[] = [];
   let tokensLeft: number | undefined;
   for (const action of plan) {
@@ -99,6 +99,7 @@ async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui
     const left = await apply(org, read, action);
     if (action.kind === 'revoke-tokens') tokensLeft = left;
     done.push(action);
+    journal.push(`${action.kind} ${action.target}`);
     ui.done();
   }
   // A deactivated user's sessions end with it: only warn when tokens stay usable.
@@ -106,7 +107,8 @@ async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui
   return { done, tokensLeft };
 }
 
-export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi): Promise<RevokeResult> {
+/** Revokes the integration. `journal` receives each action as it is done (what an interruption reports). */
+export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi, journal: string[] = []): Promise<RevokeResult> {
   ui.step(messages.getMessage('info.reading'));
   const read = await readRevokeState(org, options);
   ui.done();
@@ -115,7 +117,7 @@ export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi):
   let applied: { done: RevokeAction[]; tokensLeft?: number } = { done: [] };
   if (!options.dryRun && plan.length > 0) {
     if (!read.isSandbox && !(await ui.confirm(plan))) throw messages.createError('error.RevokeNotConfirmed');
-    applied = await applyPlan(org, read, plan, ui);
+    applied = await applyPlan(org, read, plan, ui, journal);
   }
   const { done, tokensLeft } = applied;
   const deactivated = done.some((a) => a.kind === 'deactivate-user');

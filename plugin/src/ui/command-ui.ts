@@ -1,10 +1,32 @@
 /**
  * What the commands that change an org (setup, cert rotate, revoke) show while they work, and the one
  * production confirmation they share: no question under --no-prompt or --json; without a terminal (or in CI)
- * a named refusal; otherwise the plan and a yes/no.
+ * a named refusal; otherwise the plan and a yes/no. And the one way every org command handles Ctrl-C.
  */
 import type { SfError } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
+import { handleInterrupts, type EXIT_CODES } from '../local/interrupt.js';
+import { sweepStale } from '../local/staging.js';
+
+/**
+ * Runs a command's work with Ctrl-C and SIGTERM handled (local/interrupt.ts): the spinner stops, our temporary
+ * folders and lock go, one line (`describe`) says what was done, and the process exits 130 or 143. Temporary
+ * folders that earlier killed runs left behind are removed first.
+ */
+export async function interruptible<T>(command: SfCommand<unknown>, describe: (signal: keyof typeof EXIT_CODES) => string, work: () => Promise<T>): Promise<T> {
+  await sweepStale();
+  const stop = handleInterrupts({
+    describe: (signal) => {
+      command.spinner.stop(signal);
+      return describe(signal);
+    },
+  });
+  try {
+    return await work();
+  } finally {
+    stop();
+  }
+}
 
 export type ProgressUi = {
   step(title: string): void;

@@ -4,7 +4,7 @@ import { inputFlags, resolveSharedInputs } from '../../project/inputs.js';
 import { findMetadataSource } from '../../project/source.js';
 import { formatRevokePlan, type RevokeAction } from '../../plan/revoke.js';
 import { runRevoke, type RevokeResult, type RevokeUi } from '../../revoke/run-revoke.js';
-import { confirmProduction, progressUi } from '../../ui/command-ui.js';
+import { confirmProduction, interruptible, progressUi } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.revoke');
@@ -34,7 +34,10 @@ export default class Revoke extends SfCommand<RevokeResult> {
     // Every request of this run uses --api-version when given (Org keeps one connection).
     org.getConnection(flags['api-version']);
     const options = { appName: inputs.appName, integrationUser: inputs.integrationUser, deactivateUser: flags['deactivate-user'], deleteApp: flags['delete-app'], dryRun: flags['dry-run'] };
-    const result = await runRevoke(org, options, this.ui(org.getUsername() ?? 'the org', flags['no-prompt']));
+    const journal: string[] = [];
+    const describe = (signal: string): string =>
+      messages.getMessage('info.interrupted', [signal, journal.length > 0 ? `Done before it stopped: ${journal.join(', ')}.` : 'No step had finished.']);
+    const result = await interruptible(this, describe, () => runRevoke(org, options, this.ui(org.getUsername() ?? 'the org', flags['no-prompt']), journal));
     if (!this.jsonEnabled()) {
       this.log(formatRevokePlan(result.plan).join('\n'));
       if (result.dryRun) this.log(messages.getMessage('info.dryRun'));

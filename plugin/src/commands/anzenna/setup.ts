@@ -1,7 +1,6 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages, type Org } from '@salesforce/core';
 import { checkInputFile } from '../../cert/index.js';
-import { handleInterrupts } from '../../local/interrupt.js';
 import { inputFlags, resolveSetupInputs } from '../../project/inputs.js';
 import { findMetadataSource, type MetadataSource } from '../../project/source.js';
 import { formatPlan } from '../../plan/plan.js';
@@ -9,7 +8,7 @@ import { renderSetupReport } from '../../setup/report.js';
 import type { SetupChange, SetupResult } from '../../setup/result.js';
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
 import { typedTargetOrg, type VerifyFlags } from '../../verify/options.js';
-import { confirmProduction, progressUi } from '../../ui/command-ui.js';
+import { confirmProduction, interruptible, progressUi } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -63,21 +62,18 @@ export default class Setup extends SfCommand<SetupResult> {
     const inputs = resolveSetupInputs(flags, source.projectSettings);
     const org = flags['target-org'];
     const journal: SetupChange[] = [];
-    const stopHandling = handleInterrupts({ describe: (signal) => this.interrupted(signal, journal) });
-    let result: SetupResult;
-    try {
-      const options = { ...inputs, dryRun: flags['dry-run'], sourceDir: source.dir, metadataSource: source.origin, apiVersion: flags['api-version'] };
-      result = await runSetup(org, options, this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt']), journal);
-    } finally {
-      stopHandling();
-    }
+    const options = { ...inputs, dryRun: flags['dry-run'], sourceDir: source.dir, metadataSource: source.origin, apiVersion: flags['api-version'] };
+    const result = await interruptible(
+      this,
+      (signal) => this.interrupted(signal, journal),
+      () => runSetup(org, options, this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt']), journal)
+    );
     if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
     if (flags.verify && !flags['dry-run']) await this.verifyAfter(org, result, flags, source, typedTargetOrg(raw));
     return result;
   }
 
   private interrupted(signal: string, journal: SetupChange[]): string {
-    this.spinner.stop(signal);
     const done = journal.length > 0 ? `Done before it stopped: ${journal.map((c) => c.action).join(', ')}.` : 'Nothing was changed in the org.';
     return messages.getMessage('info.interrupted', [signal, done]);
   }

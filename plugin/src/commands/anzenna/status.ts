@@ -4,6 +4,7 @@ import { inputFlags, resolveSharedInputs } from '../../project/inputs.js';
 import { findMetadataSource } from '../../project/source.js';
 import { renderStatusReport } from '../../status/report.js';
 import { runStatus, type StatusResult } from '../../status/run-status.js';
+import { interruptible } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.status');
@@ -30,7 +31,7 @@ export default class Status extends SfCommand<StatusResult> {
     this.spinner.start(messages.getMessage('info.reading'));
     // Every request of this run uses --api-version when given (Org keeps one connection).
     flags['target-org'].getConnection(flags['api-version']);
-    const result = await runStatus(flags['target-org'], {
+    const run = (): Promise<StatusResult> => runStatus(flags['target-org'], {
       appName: inputs.appName,
       label: inputs.label,
       integrationUser: inputs.integrationUser,
@@ -40,6 +41,8 @@ export default class Status extends SfCommand<StatusResult> {
         this.spinner.status = message;
       },
     });
+    // Read-only (also while --wait polls): an interruption changes nothing.
+    const result = await interruptible(this, (signal) => messages.getMessage('info.interrupted', [signal]), run);
     this.spinner.stop(result.connection.state);
     if (!this.jsonEnabled()) this.log(renderStatusReport(result));
     if (result.certificate.warning) this.warn(result.certificate.warning);

@@ -6,6 +6,7 @@ import { resolveVerifyOptions, typedTargetOrg } from '../../verify/options.js';
 import { renderVerifyReport } from '../../verify/report.js';
 import { runVerify } from '../../verify/run-verify.js';
 import type { VerifyResult } from '../../verify/types.js';
+import { interruptible } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify');
@@ -50,7 +51,8 @@ export default class Verify extends SfCommand<VerifyResult> {
       throw messages.createError('error.OrgUnreachable', [name, (error as Error).message], [options.targetOrg ?? name], 1, error as Error);
     }
     this.spinner.start(messages.getMessage('info.running', [name]));
-    const result = await runVerify(org, options, flags['api-version']);
+    // Read-only: an interruption changes nothing; its temporary folders (a retrieve's) go with it.
+    const result = await interruptible(this, (signal) => messages.getMessage('info.interrupted', [signal]), () => runVerify(org, options, flags['api-version']));
     this.spinner.stop(`${result.summary.pass} passed, ${result.summary.warn} warning(s), ${result.summary.fail} failed, ${result.summary.skip} skipped`);
     if (!this.jsonEnabled()) this.log(renderVerifyReport(result));
     // A failed check is a result, not an exception: the result is still printed (and returned under --json).

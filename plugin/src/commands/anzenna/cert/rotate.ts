@@ -1,13 +1,12 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { checkInputFile } from '../../../cert/index.js';
-import { handleInterrupts } from '../../../local/interrupt.js';
 import { formatRotationPlan } from '../../../plan/rotation.js';
 import { inputFlags, resolveSetupInputs } from '../../../project/inputs.js';
 import { findMetadataSource } from '../../../project/source.js';
 import type { RotateResult } from '../../../rotate/result.js';
 import { runRotate, type RotateUi } from '../../../rotate/run-rotate.js';
-import { confirmProduction, progressUi } from '../../../ui/command-ui.js';
+import { confirmProduction, interruptible, progressUi } from '../../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
@@ -50,23 +49,21 @@ export default class CertRotate extends SfCommand<RotateResult> {
     org.getConnection(flags['api-version']);
     const orgName = org.getUsername() ?? 'the org';
     const journal: string[] = [];
-    const stopHandling = handleInterrupts({ describe: (signal) => this.interrupted(signal, journal) });
-    let result: RotateResult;
-    try {
-      const options = {
-        ...inputs,
-        dryRun: flags['dry-run'],
-        parallelApp: flags['parallel-app'],
-        finish: flags.finish,
-        deleteApp: flags['delete-app'],
-        force: flags.force,
-        sourceDir: source.dir,
-        orgName,
-      };
-      result = await runRotate(org, options, this.rotateUi(orgName, flags['no-prompt']), journal);
-    } finally {
-      stopHandling();
-    }
+    const options = {
+      ...inputs,
+      dryRun: flags['dry-run'],
+      parallelApp: flags['parallel-app'],
+      finish: flags.finish,
+      deleteApp: flags['delete-app'],
+      force: flags.force,
+      sourceDir: source.dir,
+      orgName,
+    };
+    const result = await interruptible(
+      this,
+      (signal) => this.interrupted(signal, journal),
+      () => runRotate(org, options, this.rotateUi(orgName, flags['no-prompt']), journal)
+    );
     if (!this.jsonEnabled()) this.report(result);
     return result;
   }
@@ -94,7 +91,6 @@ export default class CertRotate extends SfCommand<RotateResult> {
   }
 
   private interrupted(signal: string, journal: string[]): string {
-    this.spinner.stop(signal);
     const done = journal.length > 0 ? `Done before it stopped: ${journal.join(', ')}.` : 'Nothing was changed in the org.';
     return messages.getMessage('info.interrupted', [signal, done]);
   }
