@@ -97,6 +97,18 @@ export class Scenario {
     this.state.components(type).delete(fullName.toLowerCase());
   }
 
+  /**
+   * Gives a deployed component another full name, as when Salesforce auto-named an app's policies because the
+   * app was created in Setup (`Acme_oauthPlcy` rather than `Acme_oauth_defaultPolicy`).
+   */
+  public renameComponent(type: string, fullName: string, newName: string): void {
+    const map = this.state.components(type);
+    const c = must(map.get(fullName.toLowerCase()), `${type} ${fullName}`);
+    map.delete(fullName.toLowerCase());
+    c.fullName = newName;
+    map.set(newName.toLowerCase(), c);
+  }
+
   /** Changes an org setting field, e.g. `('Event', 'enableEventLogGeneration', 'false')`. */
   public setSetting(name: string, field: string, value: string): void {
     this.state.settings[name] = { ...(this.state.settings[name] ?? {}), [field]: value };

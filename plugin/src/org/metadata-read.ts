@@ -6,7 +6,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { retryRead } from '../faults/org-faults.js';
-import { buildMetadataXml, field, type XmlElement } from '../metadata/xml.js';
+import { buildMetadataXml, field, getText, parseMetadataXml, type XmlElement } from '../metadata/xml.js';
 import { retrieveComponents } from './metadata-transfer.js';
 
 export type Member = { type: string; fullName: string };
@@ -103,13 +103,30 @@ export async function listNames(conn: Connection, types: string[]): Promise<Map<
 
 export type PolicyNames = { oauthPolicyName?: string; appPolicyName?: string };
 
+const POLICY_TYPES = ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'] as const;
+
+/** The app a policy's XML belongs to (its `externalClientApplication`), or undefined when unreadable. */
+function policyOwner(xml: string | undefined): string | undefined {
+  if (!xml) return undefined;
+  try {
+    return getText(parseMetadataXml(xml, 'a policy (org)'), 'externalClientApplication')?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The names of an app's two policies as the org has them: Salesforce auto-creates them when the app is
  * created, possibly under other names than ours, and a deploy must update those rather than add a second.
+ * A name prefix is not enough (`Anzenna_Test_…`, or a rotation's `Anzenna_20261206_…`, start with
+ * `Anzenna_`): each candidate is read and kept only when it names this app.
  */
 export async function listPolicyNames(conn: Connection, appName: string): Promise<PolicyNames> {
-  const listed = await listNames(conn, ['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']);
-  // `<app>_…`, not just `<app>…`: Anzenna must not pick up Anzenna_Test's policy.
-  const mine = (names: string[] | undefined): string | undefined => names?.find((n) => n.startsWith(`${appName}_`));
-  return { oauthPolicyName: mine(listed.get('ExtlClntAppOauthConfigurablePolicies')), appPolicyName: mine(listed.get('ExtlClntAppConfigurablePolicies')) };
+  const listed = await listNames(conn, [...POLICY_TYPES]);
+  const candidates = POLICY_TYPES.flatMap((type) => (listed.get(type) ?? []).filter((n) => n.startsWith(`${appName}_`)).map((fullName) => ({ type, fullName })));
+  if (candidates.length === 0) return {};
+  const xml = await readComponents(conn, candidates);
+  const mine = (type: string): string | undefined =>
+    candidates.find((c) => c.type === type && policyOwner(xml.get(componentKey(c.type, c.fullName)))?.toLowerCase() === appName.toLowerCase())?.fullName;
+  return { oauthPolicyName: mine(POLICY_TYPES[0]), appPolicyName: mine(POLICY_TYPES[1]) };
 }
