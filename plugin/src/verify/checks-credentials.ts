@@ -4,6 +4,7 @@
  * is the one the vendor has.
  */
 import type { X509Certificate } from 'node:crypto';
+import { Messages } from '@salesforce/core';
 import { daysUntil, describeCertificate, EXPIRY_WARNING_DAYS, parseCertificatePem, type CertificateInfo } from '../cert/index.js';
 import { checkConsumerKey } from '../metadata/index.js';
 import { DEFAULT_APP_NAME } from '../defaults.js';
@@ -14,15 +15,18 @@ import type { VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';
 import { fail, pass, SkipCheck, warn } from './types.js';
 
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify.checks');
+
 /** The deployed certificate, parsed; SkipCheck when there is none (app.jwtEnabled reports that). */
 async function deployedCertificate(ctx: VerifyContext): Promise<{ cert: X509Certificate; info: CertificateInfo }> {
   const global = await need(ctx.globalSettings, 'app.jwtEnabled');
-  if (!global.certificate?.trim()) throw new SkipCheck('The app has no certificate (see app.exists and app.jwtEnabled).');
+  if (!global.certificate?.trim()) throw new SkipCheck(messages.getMessage('skip.noCertificate'));
   let cert: X509Certificate;
   try {
-    cert = parseCertificatePem(asPem(global.certificate), 'The deployed certificate');
+    cert = parseCertificatePem(asPem(global.certificate), messages.getMessage('certificate.deployed'));
   } catch {
-    throw new SkipCheck('The deployed certificate does not parse (see certificate.valid).');
+    throw new SkipCheck(messages.getMessage('certificate.skip.unparsable'));
   }
   return { cert, info: describeCertificate(cert) };
 }
@@ -33,134 +37,129 @@ function rotationActions(ctx: VerifyContext): string[] {
   // cert generate names its files after --app-name by the same rule setup and verify use (keyFilePaths).
   const next = keyFilePaths('./anzenna-jwt-next', ctx.options.appName);
   const appFlag = ctx.options.appName === DEFAULT_APP_NAME ? '' : ` --app-name ${ctx.options.appName}`;
-  return [
-    `Vendor key (Anzenna): download a new cert.pem from the vendor, then run ${setupCommand(ctx)} --certificate-file cert.pem.`,
-    `Your own key: run sf anzenna cert generate --output-dir ./anzenna-jwt-next${appFlag}, then ${setupCommand(ctx)} --certificate-file ${next.certificate} --private-key-file ${next.key}, and give the collector the new key.`,
-  ];
+  return messages.getMessages('certificate.rotate.actions', [setupCommand(ctx), appFlag, setupCommand(ctx), next.certificate, next.key]);
 }
 
 export const credentialChecks: Array<Check<VerifyContext>> = [
   {
     id: 'certificate.valid',
     group: 'certificate',
-    title: 'Deployed certificate parses (RSA, 2048+ bits)',
+    title: messages.getMessage('certificate.valid.title'),
     async run(ctx) {
       const global = await need(ctx.globalSettings, 'app.jwtEnabled');
-      if (!global.certificate?.trim()) throw new SkipCheck('The app has no certificate (see app.exists and app.jwtEnabled).');
+      if (!global.certificate?.trim()) throw new SkipCheck(messages.getMessage('skip.noCertificate'));
       let info: CertificateInfo;
       try {
-        info = describeCertificate(parseCertificatePem(asPem(global.certificate), 'The deployed certificate'));
+        info = describeCertificate(parseCertificatePem(asPem(global.certificate), messages.getMessage('certificate.deployed')));
       } catch (error) {
-        return fail(`${(error as Error).message.replace(/\.$/, '')}: Salesforce cannot verify any JWT against it.`, [
-          'Download the certificate again (Anzenna: Settings > Integrations > Salesforce) and check it opens: openssl x509 -in cert.pem -noout -subject.',
-          `Upload it again: ${setupCommand(ctx)} --certificate-file cert.pem.`,
-        ]);
+        return fail(
+          messages.getMessage('certificate.valid.fail.unparsable', [(error as Error).message.replace(/\.$/, '')]),
+          messages.getMessages('certificate.valid.fail.unparsable.actions', [setupCommand(ctx)])
+        );
       }
       if (info.keyType !== 'rsa' || info.keyBits < 2048) {
-        return fail(`The deployed certificate has a ${info.keyBits}-bit ${info.keyType} key; the JWT bearer flow (RS256) needs RSA with at least 2048 bits.`, rotationActions(ctx));
+        return fail(messages.getMessage('certificate.valid.fail.weak', [info.keyBits, info.keyType]), rotationActions(ctx));
       }
-      return pass(`${info.subject}, RSA ${info.keyBits}, SHA-256 ${info.sha256Fingerprint}.`);
+      return pass(messages.getMessage('certificate.valid.pass', [info.subject, info.keyBits, info.sha256Fingerprint]));
     },
   },
   {
     id: 'certificate.expiry',
     group: 'certificate',
-    title: `Certificate not expired (warns ${EXPIRY_WARNING_DAYS} days ahead)`,
+    title: messages.getMessage('certificate.expiry.title', [EXPIRY_WARNING_DAYS]),
     async run(ctx) {
       const { info } = await deployedCertificate(ctx);
       const days = daysUntil(info.notAfter);
       if (new Date(info.notAfter).getTime() <= Date.now()) {
-        return fail(`The deployed certificate expired on ${info.notAfter}: every JWT login fails.`, rotationActions(ctx));
+        return fail(messages.getMessage('certificate.expiry.fail.expired', [info.notAfter]), rotationActions(ctx));
       }
       if (new Date(info.notBefore).getTime() > Date.now()) {
-        return fail(`The deployed certificate is not valid before ${info.notBefore}.`, ["Check this machine's clock and the certificate's start date; upload a certificate that is valid now."]);
+        return fail(messages.getMessage('certificate.expiry.fail.notYetValid', [info.notBefore]), messages.getMessages('certificate.expiry.fail.notYetValid.actions'));
       }
-      if (days < EXPIRY_WARNING_DAYS) return warn(`The deployed certificate expires in ${days} day(s), on ${info.notAfter}. Rotate it now.`, rotationActions(ctx));
-      return pass(`Valid until ${info.notAfter} (${days} days).`);
+      if (days < EXPIRY_WARNING_DAYS) return warn(messages.getMessage('certificate.expiry.warn', [days, info.notAfter]), rotationActions(ctx));
+      return pass(messages.getMessage('certificate.expiry.pass', [info.notAfter, days]));
     },
   },
   {
     id: 'certificate.matchesKey',
     group: 'certificate',
-    title: 'Certificate matches the local private key',
+    title: messages.getMessage('certificate.matchesKey.title'),
     async run(ctx) {
       const local = await ctx.local();
-      if (local.privateKeyError) {
-        return fail(local.privateKeyError, ['Give an unencrypted RSA private key in PEM form with --private-key-file (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).']);
+      if (local.privateKeyError) return fail(local.privateKeyError, messages.getMessages('certificate.matchesKey.fail.unusable.actions'));
+      if (!local.privateKey) {
+        throw new SkipCheck(messages.getMessage('certificate.matchesKey.skip.noKey', [keyFilePaths(ctx.options.outputDir, ctx.options.appName).key]));
       }
-      if (!local.privateKey) throw new SkipCheck(`No private key here (--private-key-file, or ${keyFilePaths(ctx.options.outputDir, ctx.options.appName).key} from setup): the vendor holds it.`);
       const { cert, info } = await deployedCertificate(ctx);
-      if (cert.checkPrivateKey(local.privateKey)) return pass(`${local.privateKeyPath} belongs to the deployed certificate (SHA-256 ${info.sha256Fingerprint}).`);
-      return fail(`${local.privateKeyPath} does not belong to the deployed certificate (SHA-256 ${info.sha256Fingerprint}): JWT logins signed with it fail with "invalid assertion".`, [
-        'Sign with the private key that was generated together with the deployed certificate.',
-        `Or deploy this key's certificate: ${setupCommand(ctx)} --certificate-file <its .crt> --private-key-file ${local.privateKeyPath}.`,
-      ]);
+      const found = [local.privateKeyPath, info.sha256Fingerprint];
+      if (cert.checkPrivateKey(local.privateKey)) return pass(messages.getMessage('certificate.matchesKey.pass', found));
+      return fail(messages.getMessage('certificate.matchesKey.fail', found), messages.getMessages('certificate.matchesKey.fail.actions', [setupCommand(ctx), local.privateKeyPath]));
     },
   },
   {
     id: 'certificate.matchesFile',
     group: 'certificate',
-    title: "Certificate matches the vendor's file (SHA-256)",
+    title: messages.getMessage('certificate.matchesFile.title'),
     async run(ctx) {
       const local = await ctx.local();
-      if (!local.certificatePath) throw new SkipCheck('No certificate file to compare (--certificate-file, the vendor\'s cert.pem).');
-      if (!local.certificatePem) return fail(local.certificateError ?? `Cannot read ${local.certificatePath}.`, ['Check the path and the file\'s permissions.']);
+      if (!local.certificatePath) throw new SkipCheck(messages.getMessage('certificate.matchesFile.skip.noFile'));
+      if (!local.certificatePem) {
+        return fail(
+          local.certificateError ?? messages.getMessage('certificate.matchesFile.fail.unreadable', [local.certificatePath]),
+          messages.getMessages('certificate.matchesFile.fail.unreadable.actions')
+        );
+      }
       let mine: CertificateInfo;
       try {
         mine = describeCertificate(parseCertificatePem(local.certificatePem, local.certificatePath));
       } catch (error) {
-        return fail((error as Error).message, ['Download the certificate again from the vendor; the file looks corrupted.']);
+        return fail((error as Error).message, messages.getMessages('certificate.matchesFile.fail.corrupt.actions'));
       }
       const { info } = await deployedCertificate(ctx);
-      if (mine.sha256Fingerprint === info.sha256Fingerprint) return pass(`${local.certificatePath} is the deployed certificate (SHA-256 ${info.sha256Fingerprint}).`);
+      if (mine.sha256Fingerprint === info.sha256Fingerprint) return pass(messages.getMessage('certificate.matchesFile.pass', [local.certificatePath, info.sha256Fingerprint]));
       return fail(
-        `${local.certificatePath} (SHA-256 ${mine.sha256Fingerprint}) is not the deployed certificate (SHA-256 ${info.sha256Fingerprint}): the vendor signs with a key the org does not trust.`,
-        [
-          `Upload the vendor's certificate: ${setupCommand(ctx)} --certificate-file ${local.certificatePath}.`,
-          `Or in ${'Setup > External Client App Manager'} > ${ctx.options.appName} > Settings > Edit > OAuth Settings: upload it under "Enable JWT Bearer Flow", then Save.`,
-        ]
+        messages.getMessage('certificate.matchesFile.fail', [local.certificatePath, mine.sha256Fingerprint, info.sha256Fingerprint]),
+        messages.getMessages('certificate.matchesFile.fail.actions', [setupCommand(ctx), local.certificatePath, ctx.options.appName])
       );
     },
   },
   {
     id: 'consumerKey.wellFormed',
     group: 'consumerKey',
-    title: 'Consumer key well formed',
+    title: messages.getMessage('consumerKey.wellFormed.title'),
     async run(ctx) {
       const global = await need(ctx.globalSettings, 'app.jwtEnabled');
-      if (!global.xml) throw new SkipCheck('The app has no OAuth settings (see app.exists and app.jwtEnabled).');
+      if (!global.xml) throw new SkipCheck(messages.getMessage('consumerKey.wellFormed.skip.noOauth'));
       const key = global.consumerKey;
       if (key === undefined) {
-        return warn('The org did not return the consumer key (Metadata API access to consumer secrets may be off), so it cannot be checked here.', [
-          `Copy it from Setup > External Client App Manager > ${ctx.options.appName} > Settings > OAuth Settings > Consumer Key and Secret, and pass it with --consumer-key.`,
-        ]);
+        return warn(messages.getMessage('consumerKey.wellFormed.warn.unread'), messages.getMessages('consumerKey.wellFormed.warn.unread.actions', [ctx.options.appName]));
       }
       const problem = checkConsumerKey(key);
-      if (problem) {
-        return fail(`The org's consumer key is unusable: ${problem}`, [`Run ${setupCommand(ctx)} to deploy a clean key, then give the new one to the vendor.`]);
-      }
-      return pass(`The org's consumer key ${mask(key)} (${key.length} characters) is well formed.`);
+      if (problem) return fail(messages.getMessage('consumerKey.wellFormed.fail', [problem]), messages.getMessages('consumerKey.wellFormed.fail.actions', [setupCommand(ctx)]));
+      return pass(messages.getMessage('consumerKey.wellFormed.pass', [mask(key), key.length]));
     },
   },
   {
     id: 'consumerKey.matches',
     group: 'consumerKey',
-    title: 'Consumer key matches the one given',
+    title: messages.getMessage('consumerKey.matches.title'),
     async run(ctx) {
       const given = ctx.options.consumerKey;
-      if (given === undefined) throw new SkipCheck('No --consumer-key given: pass the key the vendor has to compare it with the org\'s.');
+      if (given === undefined) throw new SkipCheck(messages.getMessage('consumerKey.matches.skip.notGiven'));
       const global = await need(ctx.globalSettings, 'app.jwtEnabled');
       const orgKey = global.consumerKey?.trim();
-      const copyAgain = `Copy the key again from Setup > External Client App Manager > ${ctx.options.appName} > Settings > OAuth Settings > Consumer Key and Secret (the Copy button), and paste it into the vendor's form (Anzenna: Settings > Integrations > Salesforce).`;
+      const copyAgain = messages.getMessages('consumerKey.matches.actions', [ctx.options.appName]);
       const problem = checkConsumerKey(given);
       if (problem) {
         const trimmedMatches = orgKey !== undefined && given.trim() === orgKey;
-        const what = trimmedMatches ? 'The key given is the org\'s key with whitespace or a line break around it' : problem.replace(/\.$/, '');
-        return fail(`${what}: Salesforce answers "invalid_client_id".`, [copyAgain]);
+        const message = trimmedMatches
+          ? messages.getMessage('consumerKey.matches.fail.whitespace')
+          : messages.getMessage('consumerKey.matches.fail.malformed', [problem.replace(/\.$/, '')]);
+        return fail(message, copyAgain);
       }
-      if (orgKey === undefined) return warn(`The key given (${mask(given)}) is well formed, but the org's could not be read to compare.`, [copyAgain]);
-      if (given === orgKey) return pass(`The key given is the org's consumer key (${mask(orgKey)}).`);
-      return fail(`The key given (${mask(given)}, ${given.length} characters) is not the org's consumer key (${mask(orgKey)}, ${orgKey.length} characters): Salesforce answers "invalid_client_id".`, [copyAgain]);
+      if (orgKey === undefined) return warn(messages.getMessage('consumerKey.matches.warn.unread', [mask(given)]), copyAgain);
+      if (given === orgKey) return pass(messages.getMessage('consumerKey.matches.pass', [mask(orgKey)]));
+      return fail(messages.getMessage('consumerKey.matches.fail', [mask(given), given.length, mask(orgKey), orgKey.length]), copyAgain);
     },
   },
 ];

@@ -3,6 +3,7 @@
  * Integration permission set licence and our permission set, effective permissions enough for EventLogFile
  * and none that are dangerous, and the email the vendor has on file.
  */
+import { Messages } from '@salesforce/core';
 import { INTEGRATION_USER_LICENSE, type PermissionGrant } from '../org/facts.js';
 import type { IntegrationUserState } from '../org/integration-user.js';
 import { setupCommand } from './checks-org.js';
@@ -10,167 +11,163 @@ import { DANGEROUS_PERMISSIONS, type VerifyContext } from './context.js';
 import { need, type Check } from './runner.js';
 import { fail, pass, SkipCheck, warn } from './types.js';
 
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify.checks');
+
 async function existingUser(ctx: VerifyContext): Promise<IntegrationUserState & { id: string }> {
   const user = await need(ctx.user, 'user.exists');
-  if (!user.id) throw new SkipCheck(`The integration user ${ctx.username} does not exist (see user.exists).`);
+  if (!user.id) throw new SkipCheck(messages.getMessage('skip.noUser', [ctx.username]));
   return user as IntegrationUserState & { id: string };
 }
 
-const userPath = (ctx: VerifyContext): string => `Setup > Users > ${ctx.username}`;
-
 /** Who grants a permission: "profile" for the profile's own permission set, else the permission set's name. */
 function sources(grants: readonly PermissionGrant[], permission: string): string[] {
-  return grants.filter((g) => g.enabled.includes(permission)).map((g) => (g.ownedByProfile ? 'the profile' : `permission set ${g.permissionSet}`));
+  return grants
+    .filter((g) => g.enabled.includes(permission))
+    .map((g) => (g.ownedByProfile ? messages.getMessage('user.source.profile') : messages.getMessage('user.source.permissionSet', [g.permissionSet])));
 }
 
 export const userChecks: Array<Check<VerifyContext>> = [
   {
     id: 'user.exists',
     group: 'user',
-    title: 'Integration user exists',
+    title: messages.getMessage('user.exists.title'),
     async run(ctx) {
       const user = await ctx.user();
-      if (!user.id) {
-        return fail(`The org has no user ${ctx.username}.`, [
-          `Run ${setupCommand(ctx)} to create it.`,
-          'If the integration user has another username, pass it with --integration-user.',
-        ]);
-      }
-      return pass(`${user.username} exists (${user.id}).`);
+      if (!user.id) return fail(messages.getMessage('user.exists.fail', [ctx.username]), messages.getMessages('user.exists.fail.actions', [setupCommand(ctx)]));
+      return pass(messages.getMessage('user.exists.pass', [user.username, user.id]));
     },
   },
   {
     id: 'user.active',
     group: 'user',
-    title: 'Integration user is active',
+    title: messages.getMessage('user.active.title'),
     async run(ctx) {
       const user = await existingUser(ctx);
-      if (user.isActive) return pass(`${user.username} is active.`);
-      return fail(`${user.username} is inactive: Salesforce refuses its logins ("inactive user").`, [
-        `${userPath(ctx)} > Edit: select Active, then Save (it needs a free Salesforce Integration licence).`,
-      ]);
+      if (user.isActive) return pass(messages.getMessage('user.active.pass', [user.username]));
+      return fail(messages.getMessage('user.active.fail', [user.username]), messages.getMessages('user.active.fail.actions', [ctx.username]));
     },
   },
   {
     id: 'user.licence',
     group: 'user',
-    title: 'Salesforce Integration licence',
+    title: messages.getMessage('user.licence.title'),
     async run(ctx) {
       const user = await existingUser(ctx);
-      if (user.licence === INTEGRATION_USER_LICENSE) return pass(`${user.username} has the ${INTEGRATION_USER_LICENSE} licence.`);
-      return fail(`${user.username} has the "${user.licence ?? 'unknown'}" licence, not "${INTEGRATION_USER_LICENSE}" (API-only, no Salesforce seat used).`, [
-        `A user's licence comes from its profile and cannot be switched in place: run ${setupCommand(ctx)} --integration-user <new username> to create a proper integration user, and give the vendor that username.`,
-      ]);
+      if (user.licence === INTEGRATION_USER_LICENSE) return pass(messages.getMessage('user.licence.pass', [user.username, INTEGRATION_USER_LICENSE]));
+      return fail(
+        messages.getMessage('user.licence.fail', [user.username, user.licence ?? messages.getMessage('value.unknown'), INTEGRATION_USER_LICENSE]),
+        messages.getMessages('user.licence.fail.actions', [setupCommand(ctx)])
+      );
     },
   },
   {
     id: 'user.profile',
     group: 'user',
-    title: 'Integration profile',
+    title: messages.getMessage('user.profile.title'),
     async run(ctx) {
       const [user, app] = await Promise.all([existingUser(ctx), need(ctx.app, 'app.exists')]);
-      const profile = app.bundle.names.profile;
-      if (user.profileName === profile) return pass(`${user.username} has the profile "${profile}".`);
-      const actions = [`${userPath(ctx)} > Edit > Profile: "${profile}", then Save.`, `Or run ${setupCommand(ctx)}.`];
-      const message = `${user.username} has the profile "${user.profileName ?? 'unknown'}", not "${profile}"`;
-      if (user.permissionSets.includes(app.bundle.names.permissionSet)) {
-        return warn(`${message}; the login still works through the pre-authorized permission set ${app.bundle.names.permissionSet}.`, actions);
-      }
-      return fail(`${message}, and it lacks the permission set ${app.bundle.names.permissionSet}: the JWT login fails with "user is not admin approved".`, actions);
+      const { profile, permissionSet } = app.bundle.names;
+      if (user.profileName === profile) return pass(messages.getMessage('user.profile.pass', [user.username, profile]));
+      const actions = messages.getMessages('user.profile.actions', [ctx.username, profile, setupCommand(ctx)]);
+      const found = [user.username, user.profileName ?? messages.getMessage('value.unknown'), profile, permissionSet];
+      if (user.permissionSets.includes(permissionSet)) return warn(messages.getMessage('user.profile.warn', found), actions);
+      return fail(messages.getMessage('user.profile.fail', found), actions);
     },
   },
   {
     id: 'user.permissionSetLicence',
     group: 'user',
-    title: 'Salesforce API Integration permission set licence',
+    title: messages.getMessage('user.permissionSetLicence.title'),
     async run(ctx) {
       const [user, licences] = await Promise.all([existingUser(ctx), ctx.licences()]);
       if (!licences.apiIntegrationPsl) {
-        return fail('The org has no "Salesforce API Integration" permission set licence.', [
-          'It comes with the Salesforce Integration user licence; ask Salesforce support to provision it.',
-        ]);
+        return fail(messages.getMessage('user.permissionSetLicence.fail.noLicence'), messages.getMessages('user.permissionSetLicence.fail.noLicence.actions'));
       }
-      if (user.hasPsl) return pass(`${user.username} has the Salesforce API Integration permission set licence.`);
-      return fail(`${user.username} lacks the Salesforce API Integration permission set licence, which the Event Monitoring permission set needs.`, [
-        `${userPath(ctx)} > Permission Set License Assignments > Edit Assignments: select "Salesforce API Integration", then Save.`,
-        `Or run ${setupCommand(ctx)}.`,
-      ]);
+      if (user.hasPsl) return pass(messages.getMessage('user.permissionSetLicence.pass', [user.username]));
+      return fail(
+        messages.getMessage('user.permissionSetLicence.fail', [user.username]),
+        messages.getMessages('user.permissionSetLicence.fail.actions', [ctx.username, setupCommand(ctx)])
+      );
     },
   },
   {
     id: 'user.permissionSet',
     group: 'user',
-    title: 'Event Monitoring permission set assigned',
+    title: messages.getMessage('user.permissionSet.title'),
     async run(ctx) {
       const [user, app] = await Promise.all([existingUser(ctx), need(ctx.app, 'app.exists')]);
       const wanted = app.bundle.preAuthorized.permissionSets;
       const absent = wanted.filter((ps) => !user.permissionSets.includes(ps));
-      if (absent.length === 0) return pass(`${user.username} has ${wanted.join(', ')}.`);
-      return fail(`${user.username} lacks the permission set(s) ${absent.join(', ')}.`, [
-        `${userPath(ctx)} > Permission Set Assignments > Edit Assignments: add ${absent.join(', ')}, then Save (after the permission set licence).`,
-        `Or run ${setupCommand(ctx)}.`,
-      ]);
+      if (absent.length === 0) return pass(messages.getMessage('user.permissionSet.pass', [user.username, wanted.join(', ')]));
+      const names = absent.join(', ');
+      return fail(messages.getMessage('user.permissionSet.fail', [user.username, names]), messages.getMessages('user.permissionSet.fail.actions', [ctx.username, names, setupCommand(ctx)]));
     },
   },
   {
     id: 'user.eventLogAccess',
     group: 'user',
-    title: 'Effective permissions read EventLogFile',
+    title: messages.getMessage('user.eventLogAccess.title'),
     async run(ctx) {
       const grants = await need(ctx.grants, 'user.exists');
       const api = sources(grants, 'ApiEnabled');
       const elf = sources(grants, 'ViewEventLogFiles');
       const all = sources(grants, 'ViewAllData');
-      if (api.length > 0 && (elf.length > 0 || all.length > 0)) {
-        return pass(`API Enabled (from ${api.join(', ')}) and ${elf.length > 0 ? `View Event Log Files (from ${elf.join(', ')})` : `View All Data (from ${all.join(', ')})`}.`);
+      const logs = elf.length > 0 || all.length > 0;
+      if (api.length > 0 && logs) {
+        const [key, from] = elf.length > 0 ? ['user.eventLogAccess.pass.viewEventLogFiles', elf] : ['user.eventLogAccess.pass.viewAllData', all];
+        return pass(messages.getMessage(key, [api.join(', '), from.join(', ')]));
       }
-      const absent = [...(api.length === 0 ? ['API Enabled'] : []), ...(elf.length === 0 && all.length === 0 ? ['View Event Log Files'] : [])];
-      return fail(`${ctx.username} lacks ${absent.join(' and ')}: EventLogFile is not readable ("sObject type 'EventLogFile' is not supported").`, [
-        `Assign the ${ctx.names.permissionSet} permission set (Setup > Users > ${ctx.username} > Permission Set Assignments), which grants both.`,
-        `Or run ${setupCommand(ctx)}.`,
-      ]);
+      const lacks = api.length > 0 ? 'viewEventLogFiles' : logs ? 'api' : 'both';
+      return fail(
+        messages.getMessage(`user.eventLogAccess.fail.${lacks}`, [ctx.username]),
+        messages.getMessages('user.eventLogAccess.fail.actions', [ctx.names.permissionSet, ctx.username, setupCommand(ctx)])
+      );
     },
   },
   {
     id: 'user.dangerousPermissions',
     group: 'user',
-    title: 'No dangerous permissions',
+    title: messages.getMessage('user.dangerousPermissions.title'),
     async run(ctx) {
       const grants = await need(ctx.grants, 'user.exists');
-      const dangerous = DANGEROUS_PERMISSIONS.flatMap((p) => sources(grants, p).map((from) => `${p} (from ${from})`));
+      const dangerous = DANGEROUS_PERMISSIONS.flatMap((p) => sources(grants, p).map((from) => messages.getMessage('user.dangerousPermissions.grant', [p, from])));
       const optIn = ctx.names.viewAllDataPermissionSet;
       const broad = grants.filter((g) => g.enabled.includes('ViewAllData') && g.permissionSet !== optIn);
       if (dangerous.length > 0) {
-        return fail(`${ctx.username} has permissions a log reader must not have: ${dangerous.join(', ')}.`, [
-          `${userPath(ctx)}: remove the permission sets that grant them (Permission Set Assignments), or change the profile back to "${ctx.names.profile}".`,
-          'Or in Setup > Permission Sets > <that set> > System Permissions: clear them.',
-        ]);
+        return fail(
+          messages.getMessage('user.dangerousPermissions.fail', [ctx.username, dangerous.join(', ')]),
+          messages.getMessages('user.dangerousPermissions.fail.actions', [ctx.username, ctx.names.profile])
+        );
       }
       if (broad.length > 0) {
-        return warn(`${ctx.username} has View All Data (from ${sources(broad, 'ViewAllData').join(', ')}): more than reading event logs needs.`, [
-          `Remove it, or grant it only through the opt-in permission set ${optIn} (sf anzenna setup --view-all-data) so the choice is recorded.`,
-        ]);
+        return warn(
+          messages.getMessage('user.dangerousPermissions.warn', [ctx.username, sources(broad, 'ViewAllData').join(', ')]),
+          messages.getMessages('user.dangerousPermissions.warn.actions', [optIn])
+        );
       }
       const viaOptIn = grants.some((g) => g.permissionSet === optIn && g.enabled.includes('ViewAllData'));
-      return pass(`No dangerous permissions${viaOptIn ? `; View All Data comes from the opt-in ${optIn}` : ''}.`);
+      return pass(viaOptIn ? messages.getMessage('user.dangerousPermissions.pass.optIn', [optIn]) : messages.getMessage('user.dangerousPermissions.pass'));
     },
   },
   {
     id: 'user.email',
     group: 'user',
-    title: "Email matches the vendor's admin email",
+    title: messages.getMessage('user.email.title'),
     async run(ctx) {
       const user = await existingUser(ctx);
       const given = ctx.options.integrationUserEmail;
+      const email = user.email ?? messages.getMessage('value.notSet');
       // Without a given email, the one the integration was set up with is the user's own (setup sets it): nothing to compare.
-      if (!given) {
-        return pass(`${user.username}'s email is ${user.email ?? 'not set'}: the vendor's admin email must be this one (pass --integration-user-email to compare it with the vendor's).`);
-      }
-      if ((user.email ?? '').toLowerCase() === given.toLowerCase()) return pass(`${user.username}'s email is ${user.email}, the admin email given.`);
-      return warn(`${user.username}'s email is ${user.email ?? 'not set'}; the admin email given is ${given}. The vendor's "admin email" must match (Anzenna: OAuth policy errors otherwise).`, [
-        `${userPath(ctx)} > Edit > Email: ${given}, then Save (Salesforce sends a confirmation to the new address).`,
-        `Or enter ${user.email ?? 'the user\'s email'} as the admin email in the vendor's form (Anzenna: Settings > Integrations > Salesforce).`,
-      ]);
+      if (!given) return pass(messages.getMessage('user.email.pass.notGiven', [user.username, email]));
+      if ((user.email ?? '').toLowerCase() === given.toLowerCase()) return pass(messages.getMessage('user.email.pass', [user.username, user.email]));
+      // `?? undefined`: a user read from the org may have a null Email.
+      const own = user.email ?? undefined;
+      const actions =
+        own === undefined
+          ? messages.getMessages('user.email.warn.noEmail.actions', [ctx.username, given])
+          : messages.getMessages('user.email.warn.actions', [ctx.username, given, own]);
+      return warn(messages.getMessage('user.email.warn', [user.username, email, given]), actions);
     },
   },
 ];
