@@ -52,6 +52,8 @@ export interface DeployJob {
   errorMessage?: string;
   errorStatusCode?: string;
   timer?: NodeJS.Timeout;
+  /** Finishes the job now (what its timer would do). */
+  land?: () => Promise<void>;
 }
 
 export interface RetrieveJob {
@@ -97,9 +99,9 @@ export class MetadataEngine {
       deployed: 0,
     };
     this.deploys.set(job.id, job);
-    const run = (): void => {
+    const land = async (): Promise<void> => {
       if (job.done) return;
-      void this.finish(job).catch((err: unknown) => {
+      await this.finish(job).catch((err: unknown) => {
         job.status = 'Failed';
         job.done = true;
         job.errorMessage = (err as Error).message;
@@ -107,6 +109,8 @@ export class MetadataEngine {
         job.completedAt = Date.now();
       });
     };
+    const run = (): void => void land();
+    job.land = land;
     const ms = this.ctx.faults.deployMs;
     if (ms > 0) {
       job.timer = setTimeout(run, ms);
@@ -121,6 +125,14 @@ export class MetadataEngine {
   public view(job: DeployJob): DeployJob {
     if (!job.done && job.status === 'Pending' && Date.now() > job.startedAt) job.status = 'InProgress';
     return job;
+  }
+
+  /** Every deploy still running completes now, as the org would have once its time was up. */
+  public async landRunning(): Promise<number> {
+    const running = [...this.deploys.values()].filter((j) => !j.done);
+    for (const j of running) clearTimeout(j.timer);
+    await Promise.all(running.map((j) => j.land?.()));
+    return running.length;
   }
 
   /** Every deploy still running ends Canceled (as if an admin cancelled it in Deployment Status). */

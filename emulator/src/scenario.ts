@@ -19,7 +19,7 @@ export interface ScenarioHost {
   logs: EventLogStore;
   faults: Faults;
   behaviour: OrgBehaviour;
-  metadata: { engine: { cancelRunning(): number } };
+  metadata: { engine: { cancelRunning(): number; landRunning(): Promise<number> } };
 }
 
 export interface NewUser {
@@ -299,6 +299,11 @@ export class Scenario {
    */
   public cancelRunningDeploys(): number {
     return this.host.metadata.engine.cancelRunning();
+  }
+
+  /** Every deploy still running completes now (it lands, as Salesforce lands a deploy its client stopped watching). */
+  public async landRunningDeploys(): Promise<number> {
+    return this.host.metadata.engine.landRunning();
   }
 
   /**

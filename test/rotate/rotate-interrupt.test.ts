@@ -42,11 +42,12 @@ describe('sf anzenna cert rotate interrupted', () => {
     assert.equal(run.code, 130, run.stdout + run.stderr);
     const said = [interruptedLine(run)];
     assert.match(said[0], /Interrupted \(SIGINT\)\. Done before it stopped: backed up the current pair into .*backup-\d{8}T\d{6}Z, wrote the new key pair\./);
-    assert.match(said[0], /Running the same command again finishes a cut-over/);
+    assert.match(said[0], /Running the same command again finishes the job: a cut-over keeps the backup folder/);
     assert.deepEqual(ours(tmp), [], `no staging folder (with the global OAuth settings) and no lock left: ${ours(tmp).join(', ')}`);
     const [backup] = backups(dir);
     assert.equal(readFileSync(join(dir, backup, 'anzenna.key'), 'utf8'), oldKey, 'the pair the org trusts is in the backup');
-    assert.notEqual(readFileSync(join(dir, 'anzenna.key'), 'utf8'), oldKey, 'the interrupted run wrote its new pair');
+    const unconfirmedKey = readFileSync(join(dir, 'anzenna.key'), 'utf8');
+    assert.notEqual(unconfirmedKey, oldKey, 'the interrupted run wrote its new pair');
 
     // That deploy never lands: the org still trusts the old certificate.
     assert.equal(o.emu.scenario.cancelRunningDeploys(), 1);
@@ -61,8 +62,43 @@ describe('sf anzenna cert rotate interrupted', () => {
     assert.match(r.plan[0].changes[0].from, /interrupted rotation/);
     assert.deepEqual(backups(dir), [backup]);
     assert.equal(readFileSync(join(dir, backup, 'anzenna.key'), 'utf8'), oldKey);
+    assert.equal(readFileSync(join(dir, backup, 'unconfirmed', 'anzenna.key'), 'utf8'), unconfirmedKey, 'the unconfirmed pair is set aside, not destroyed');
     assert.equal(r.previousCertificateSha256, setup.json?.result?.certificateSha256);
     assert.equal(orgCertificate(o), pem(readFileSync(join(dir, 'anzenna.crt'), 'utf8')), 'the org trusts the pair in the output directory');
     assert.deepEqual(ours(tmp), []);
+  });
+});
+
+describe('sf anzenna cert rotate --parallel-app interrupted', () => {
+  it('SIGINT during the second app\'s deploy, which then lands: the same command picks the app up and hands it over', async () => {
+    const o = await emulatedOrg({ edition: 'Developer' });
+    orgs.push(o);
+    const dir = join(o.cwd, 'jwt');
+    const tmp = tempDir('tmp');
+    assert.equal((await o.run(['anzenna', 'setup', '-o', 'emu', '--no-prompt', '-d', dir, '--json'])).code, 0);
+    o.emu.faults.deployMs = 120_000;
+    const run = await interruptAt(o, ['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--no-prompt'], tmp, { afterOperation: 'deploy' });
+    assert.equal(run.code, 130, run.stdout + run.stderr);
+    assert.match(interruptedLine(run), /--parallel-app picks up the second app if its deploy landed/);
+    assert.deepEqual(ours(tmp), []);
+    // Salesforce lands the deploy the command stopped watching.
+    assert.equal(await o.emu.scenario.landRunningDeploys(), 1);
+    o.emu.faults.deployMs = 0;
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const newApp = `Anzenna_${today}`;
+    const orgKey = String(o.emu.scenario.appField('ExtlClntAppGlobalOauthSettings', `${newApp}_glbloauth`, 'consumerKey'));
+
+    const again = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--no-prompt', '--json'], { TMPDIR: tmp });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    const r = again.json?.result as RotateResult;
+    assert.equal(r.newAppName, newApp);
+    assert.equal(r.consumerKey, orgKey, "the hand-off is the landed app's consumer key");
+    assert.equal(r.proof, 'passed', 'the pair the interrupted run wrote logs in through it');
+    assert.deepEqual(r.plan.map((a) => a.kind), ['prove-login'], 'nothing deployed again');
+    assert.equal(o.emu.requestLog.filter((x) => x.operation === 'deploy').length, 3, 'two for setup, one for the interrupted run; none for the pick-up');
+    const record = JSON.parse(readFileSync(join(dir, 'anzenna.rotation.json'), 'utf8')) as { newAppName: string; consumerKey: string; ownLoginAt?: string };
+    assert.equal(record.newAppName, newApp);
+    assert.equal(record.consumerKey, orgKey);
+    assert.ok(record.ownLoginAt, 'the proof is recorded, so --finish waits for the vendor');
   });
 });

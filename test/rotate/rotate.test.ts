@@ -195,6 +195,13 @@ describe('sf anzenna cert rotate --parallel-app', () => {
     assert.equal(oldSession.status, 200, JSON.stringify(oldSession.body));
     const newKeyPath = r.privateKeyPath ?? '';
 
+    // This machine's own proof through the new app is not the vendor's login: --finish still waits.
+    const early = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
+    assert.equal(early.code, 1, early.stdout);
+    assert.equal(early.json?.name, 'NewAppNotUsedError');
+    const vendorLogin = await jwtLogin(o, newKeyPath, r.consumerKey, setup.username);
+    assert.equal(vendorLogin.status, 200, JSON.stringify(vendorLogin.body));
+
     const dry = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
     assert.deepEqual(dry.json?.result?.plan.map((a) => a.kind), ['disable-app', 'revoke-tokens']);
@@ -220,9 +227,10 @@ describe('sf anzenna cert rotate --parallel-app', () => {
     const r = res.json?.result as RotateResult;
     const oldSession = await jwtLogin(o, join(dir, 'anzenna.key'), setup.consumerKey ?? '', setup.username);
     assert.equal(oldSession.status, 200);
+    assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200, 'the vendor logs in through the new app');
     const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--delete-app', '--json']);
     assert.equal(fin.code, 0, fin.stdout + fin.stderr);
-    assert.deepEqual(fin.json?.result?.plan.map((a) => a.kind), ['revoke-tokens', 'delete-app']);
+    assert.deepEqual(fin.json?.result?.plan.map((a) => a.kind), ['disable-app', 'revoke-tokens', 'delete-app']);
     assert.equal(fin.json?.result?.retired, 'deleted');
     assert.throws(() => o.emu.scenario.appFields('ExternalClientApplication', 'Anzenna'), 'the old app is gone');
     assert.throws(() => o.emu.scenario.appFields(...GLOBAL), 'its global OAuth settings too');
@@ -235,6 +243,40 @@ describe('sf anzenna cert rotate --parallel-app', () => {
     const plan = await o.run<SetupResult>(['anzenna', 'setup', '-o', 'emu', '--app-name', r.newAppName ?? '', '-c', r.certificatePath ?? '', '-k', r.privateKeyPath ?? '', '--dry-run', '--json']);
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     assert.deepEqual(plan.json?.result?.plan, [], 'no change planned for the rotated integration');
+  });
+
+  it('retires the old app, not the new one, when Salesforce auto-named the old app\'s policies (app created in Setup)', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    o.emu.scenario.renameComponent('ExtlClntAppOauthConfigurablePolicies', 'Anzenna_oauth_defaultPolicy', 'Anzenna_oauthPlcy');
+    o.emu.scenario.renameComponent('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'Anzenna_plcy');
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    // Both apps' policies now start with "Anzenna_": the old app's must be told apart by the app they name.
+    assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200);
+    const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
+    assert.equal(fin.code, 0, fin.stdout + fin.stderr);
+    assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', 'Anzenna_plcy', 'isEnabled')), 'false', 'the old app is off');
+    assert.equal(String(o.emu.scenario.appField('ExtlClntAppConfigurablePolicies', `${r.newAppName}_defaultPolicy`, 'isEnabled')), 'true', 'the new app is untouched');
+    assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200, 'the vendor still gets in');
+  });
+
+  it('--finish after the old app was deleted by hand: nothing left to retire, the record is cleared', async () => {
+    const { o, dir } = await setUpOrg();
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    for (const [type, name] of [
+      ['ExternalClientApplication', 'Anzenna'],
+      ['ExtlClntAppOauthSettings', 'Anzenna_oauth'],
+      GLOBAL,
+      ['ExtlClntAppOauthConfigurablePolicies', 'Anzenna_oauth_defaultPolicy'],
+      ['ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy'],
+    ] as const) o.emu.scenario.removeComponent(type, name);
+    const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
+    assert.equal(fin.code, 0, fin.stdout + fin.stderr);
+    assert.equal(fin.json?.result?.retired, 'deleted');
+    assert.deepEqual(fin.json?.result?.plan, []);
+    assert.equal(existsSync(join(dir, 'anzenna.rotation.json')), false);
   });
 
   it('--delete-app needs --finish', async () => {

@@ -22,13 +22,13 @@ describe('rotation plan', () => {
     assert.equal(plan[0].changes[1].to, 'Anzenna Integration, Event_Monitoring_Access');
   });
 
-  it('finish: switched off and its tokens revoked, or tokens revoked and then deleted; nothing already done is planned again', () => {
+  it('finish: switched off and its tokens revoked, then (--delete-app) deleted; nothing already done is planned again', () => {
     const facts = { oldAppName: 'Anzenna', newAppName: 'Anzenna_20261206', deleteApp: false, appPolicy: { isEnabled: 'true', isOauthPluginEnabled: 'true' }, appInUsage: true, tokenCount: 2 };
     const plan = finishPlan(facts);
     assert.deepEqual(plan.map((a) => a.kind), ['disable-app', 'revoke-tokens']);
     assert.deepEqual(plan[0].changes.map((c) => `${c.field}:${c.from}->${c.to}`), ['isEnabled:true->false', 'isOauthPluginEnabled:true->false']);
     assert.deepEqual(plan[1].changes, [{ field: 'OAuth tokens', from: '2', to: '0' }]);
-    assert.deepEqual(finishPlan({ ...facts, deleteApp: true }).map((a) => a.kind), ['revoke-tokens', 'delete-app']);
+    assert.deepEqual(finishPlan({ ...facts, deleteApp: true }).map((a) => a.kind), ['disable-app', 'revoke-tokens', 'delete-app']);
     assert.deepEqual(finishPlan({ ...facts, appPolicy: { isEnabled: 'false', isOauthPluginEnabled: 'false' }, tokenCount: 0 }), []);
     assert.equal(finishPlan({ ...facts, tokenCount: undefined })[1].changes[0].from, 'unknown');
     const lines = formatRotationPlan(finishPlan({ ...facts, deleteApp: true }));

@@ -65,7 +65,10 @@ export async function revokeAppTokens(conn: Connection, appName: string): Promis
 export async function countAppTokens(conn: Connection, appName: string): Promise<{ appInUsage: boolean; count?: number }> {
   try {
     const usage = await readTokenUsage(conn, appName);
-    return { appInUsage: usage.appFound, count: usage.appFound ? usage.users.reduce((n, u) => n + (u.tokenCount ?? 0), 0) : 0 };
+    if (!usage.appFound) return { appInUsage: false, count: 0 };
+    // A listed user without a count (the entry shape is UNVERIFIED) makes the total unknown, never 0.
+    const counts = usage.users.map((u) => u.tokenCount);
+    return { appInUsage: true, count: counts.some((c) => c === undefined) ? undefined : counts.reduce((n: number, c) => n + (c ?? 0), 0) };
   } catch {
     return { appInUsage: true, count: undefined };
   }

@@ -41,7 +41,7 @@ export function cutOverPlan(facts: CutOverFacts): RotationAction[] {
           kind: 'back-up-key-pair',
           target: facts.backupDir,
           changes: [{ field: 'folder', from: 'written by an interrupted rotation', to: `${facts.backupDir} (kept: it holds the pair the org trusts)` }],
-          reason: 'the pair that run wrote was never confirmed in the org and is replaced',
+          reason: 'the pair that run wrote was never confirmed in the org: it is set aside in unconfirmed/ inside that folder, and replaced',
         }
       : { kind: 'back-up-key-pair', target: facts.backupDir, changes: [{ field: 'folder', from: 'none', to: `${facts.backupDir} (keys 0600)` }], reason: 'keep the current pair' },
   ];
@@ -91,14 +91,15 @@ export type FinishFacts = {
 };
 
 /**
- * --finish: retire the old app. Switched off (no new logins) and its tokens revoked (live sessions end), or,
- * with --delete-app, its tokens revoked and then the app deleted. The same field changes as `revoke` plans.
+ * --finish: retire the old app. Switched off (no new logins) and its tokens revoked (live sessions end), and
+ * with --delete-app then deleted. The same field changes, in the same order, as `revoke` plans.
  */
 export function finishPlan(facts: FinishFacts): RotationAction[] {
   const reason = `the vendor uses ${facts.newAppName}`;
   const actions: RotationAction[] = [];
+  // Switched off first even when it is deleted after: no new logins while its tokens go or its deletion runs.
   const disable = disableChanges(facts.appPolicy);
-  if (!facts.deleteApp && disable.length > 0) actions.push({ kind: 'disable-app', target: facts.oldAppName, changes: disable, reason });
+  if (disable.length > 0) actions.push({ kind: 'disable-app', target: facts.oldAppName, changes: disable, reason });
   const tokens = tokenChanges(facts.appInUsage, facts.tokenCount);
   if (tokens) actions.push({ kind: 'revoke-tokens', target: facts.oldAppName, changes: tokens, reason: 'its live sessions end at once' });
   if (facts.deleteApp) {

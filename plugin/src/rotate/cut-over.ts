@@ -5,6 +5,7 @@
  * (and the previous pair put back in place), the old key is proved again, and RotationRolledBackError says
  * what happened. With the vendor's certificate there is no key here: the vendor's first login is the proof.
  */
+import { join } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { prepareKeyMaterial, type KeyMaterial } from '../cert/key-material.js';
 import { writeKeyPair } from '../cert/index.js';
@@ -14,14 +15,17 @@ import { cutOverPlan, type RotationAction } from '../plan/rotation.js';
 import { keyFilePaths } from '../project/inputs.js';
 import { backUp, backupDirFor, deployCertificate, interruptedCutOver, proveKey, type Context } from './certificate.js';
 import type { RotateOptions } from './options.js';
-import type { OrgView } from './org-view.js';
+import type { LocalPair, OrgView } from './org-view.js';
 import type { RotateResult } from './result.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
 
 /** `view`: the org view the cut-over works from (after an interrupted one: with the backed-up pair as the current pair). */
-export type CutOver = { keys: KeyMaterial; plan: RotationAction[]; backupDir: string; view: OrgView; resumed: boolean };
+/** Where a resumed cut-over keeps the pair the interrupted run wrote: inside the backup folder it reuses. */
+export const UNCONFIRMED_DIR = 'unconfirmed';
+
+export type CutOver = { keys: KeyMaterial; plan: RotationAction[]; backupDir: string; view: OrgView; resumed: boolean; unconfirmed?: LocalPair };
 
 /** The new certificate (and key), checked, for an app called `appName` (its pair's file name). */
 export async function newKeyMaterial(options: RotateOptions, appName: string): Promise<KeyMaterial> {
@@ -55,7 +59,7 @@ export async function planCutOver(options: RotateOptions, given: OrgView): Promi
     newPair: keys.write && keys.privateKeyPath && keys.certificatePath ? { privateKeyPath: keys.privateKeyPath, certificatePath: keys.certificatePath } : undefined,
     proveAs: keys.privateKey ? view.username : undefined,
   });
-  return { keys, plan, backupDir, view, resumed: Boolean(interrupted) };
+  return { keys, plan, backupDir, view, resumed: Boolean(interrupted), unconfirmed: interrupted ? given.localPair : undefined };
 }
 
 /** The previous pair back into the output directory (a generated pair replaced it). */
@@ -99,6 +103,11 @@ export async function applyCutOver(ctx: Context, view: OrgView, cut: CutOver, jo
   if (!cut.resumed) {
     await backUp(view, ctx.options.appName, cut.backupDir);
     journal.push(`backed up the current pair into ${cut.backupDir}`);
+  } else if (cut.unconfirmed) {
+    // Never confirmed in the org, but a deploy of it may have landed after all: set aside, not destroyed.
+    const aside = join(cut.backupDir, UNCONFIRMED_DIR);
+    await backUp({ ...view, localPair: cut.unconfirmed }, ctx.options.appName, aside);
+    journal.push(`set the unconfirmed pair aside in ${aside}`);
   }
   if (keys.write) {
     await keys.write();

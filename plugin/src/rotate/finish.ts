@@ -14,7 +14,7 @@ import { readOurComponents, type OurComponents } from '../org/state.js';
 import { finishPlan, type RotationAction } from '../plan/rotation.js';
 import type { Context } from './certificate.js';
 import { readOrgView, type OrgView } from './org-view.js';
-import { readRotationState, stateFilePath, type RotationState } from './parallel.js';
+import { readRotationState, stateFilePath, type RotationState } from './rotation-state.js';
 import { handoffOf, type RotateResult } from './result.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -22,11 +22,15 @@ const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.ce
 
 export type PlannedFinish = { view: OrgView; plan: RotationAction[]; state: RotationState; old: OurComponents; result: RotateResult };
 
-/** Refuses to retire the old app before the vendor has logged in through the new one (unless --force). */
+/**
+ * Refuses to retire the old app before the vendor has logged in through the new one (unless --force). The
+ * proof this machine ran after --parallel-app is a login too: only a later one counts (LoginHistory's times).
+ */
 async function checkNewAppUsed(ctx: Context, view: OrgView, state: RotationState): Promise<void> {
   if (ctx.options.force) return;
   const logins = await lastSuccessfulLogin(ctx.conn, view.username, state.newAppName);
-  if (!logins.lastSuccessAt) throw messages.createError('error.NewAppNotUsed', [state.newAppName, view.username], [ctx.options.orgName, state.newAppName]);
+  const vendor = logins.lastSuccessAt && (!state.ownLoginAt || Date.parse(logins.lastSuccessAt) > Date.parse(state.ownLoginAt));
+  if (!vendor) throw messages.createError('error.NewAppNotUsed', [state.newAppName, view.username], [ctx.options.orgName, state.newAppName]);
 }
 
 export async function planFinish(ctx: Context, adminUsername: string): Promise<PlannedFinish> {
@@ -38,18 +42,20 @@ export async function planFinish(ctx: Context, adminUsername: string): Promise<P
     countAppTokens(ctx.conn, options.appName),
   ]);
   const policyXml = old.get('appPolicy');
-  if (!old.appExists || !policyXml) throw messages.createError('error.AppNotFound', [options.appName]);
-  await checkNewAppUsed(ctx, view, state);
-  const policy = parseMetadataXml(policyXml, 'the app policy (org)');
-  const plan = finishPlan({
-    oldAppName: options.appName,
-    newAppName: state.newAppName,
-    deleteApp: options.deleteApp,
-    appPolicy: { isEnabled: getText(policy, 'isEnabled'), isOauthPluginEnabled: getText(policy, 'isOauthPluginEnabled') },
-    appInUsage: tokens.appInUsage,
-    tokenCount: tokens.count,
-  });
-  const retired = options.deleteApp ? 'deleted' : 'disabled';
+  const policy = policyXml ? parseMetadataXml(policyXml, 'the app policy (org)') : undefined;
+  // An old app already gone (deleted by hand, or by an interrupted --finish --delete-app) is retired: nothing to do.
+  if (old.appExists) await checkNewAppUsed(ctx, view, state);
+  const plan = old.appExists
+    ? finishPlan({
+        oldAppName: options.appName,
+        newAppName: state.newAppName,
+        deleteApp: options.deleteApp,
+        appPolicy: policy && { isEnabled: getText(policy, 'isEnabled'), isOauthPluginEnabled: getText(policy, 'isOauthPluginEnabled') },
+        appInUsage: tokens.appInUsage,
+        tokenCount: tokens.count,
+      })
+    : [];
+  const retired = options.deleteApp || !old.appExists ? 'deleted' : 'disabled';
   const result: RotateResult = {
     mode: 'finish',
     appName: options.appName,

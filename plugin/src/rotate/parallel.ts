@@ -5,40 +5,40 @@
  * deployed: stage2). The old app stays until the vendor logs in through the new one; `--finish` then
  * retires the old app (finish.ts).
  *
- * How --finish knows the two apps: `--parallel-app` writes `<output-dir>/<app file base>.rotation.json`
- * (app names, new consumer key, certificate fingerprint; no secret), which --finish reads and removes.
+ * How --finish knows the two apps: `--parallel-app` records them (rotation-state.ts), which --finish reads
+ * and removes. A run interrupted after its deploy was sent is picked up by the next --parallel-app: an app
+ * of today's name whose certificate is the one recorded is ours, and is handed over rather than refused.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { writeWithMode } from '../cert/index.js';
-import type { KeyMaterial } from '../cert/key-material.js';
+import { describeCertificate, findKeyPair, parseCertificatePem } from '../cert/index.js';
+import { prepareKeyMaterial, type KeyMaterial } from '../cert/key-material.js';
 import { DEFAULT_CONTACT_EMAIL, fileBaseForApp } from '../defaults.js';
 import { checkAppName, getText, integrationBaseName, loadTemplates, parseMetadataXml, renderDocuments, writeBundle, type IpRelaxationPolicy, type RenderedBundle } from '../metadata/index.js';
+import { lastSuccessfulLogin } from '../org/app-logins.js';
 import { deployDirectory } from '../org/metadata-transfer.js';
 import { readComponentXml } from '../org/metadata-read.js';
-import { consumerKeyOf, readOurComponents } from '../org/state.js';
+import { certificateOf, consumerKeyOf, readOurComponents, type OurComponents } from '../org/state.js';
 import { createStaging } from '../local/staging.js';
 import { parallelAppPlan, type RotationAction } from '../plan/rotation.js';
 import { proveKey, type Context } from './certificate.js';
 import { newKeyMaterial } from './cut-over.js';
 import type { RotateOptions } from './options.js';
+import { readRotationState, saveRotationState, type RotationState } from './rotation-state.js';
+import { keyFilePaths } from '../project/inputs.js';
 import type { OrgView } from './org-view.js';
 import { handoffOf, type RotateResult } from './result.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
 
-export type RotationState = { appName: string; newAppName: string; consumerKey: string; certificateSha256: string; createdAt: string };
-
-export const stateFilePath = (options: RotateOptions): string => join(options.outputDir, `${fileBaseForApp(options.appName)}.rotation.json`);
-
 /** `<Base>_<yyyymmdd>` (UTC): a second rotation of `Anzenna_20261206` makes `Anzenna_<its date>`, not a longer name. */
 export function parallelAppName(appName: string, now: Date): string {
   return `${integrationBaseName(appName)}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
 }
 
-type PlannedParallel = { plan: RotationAction[]; keys: KeyMaterial; bundle: RenderedBundle; newAppName: string; result: RotateResult };
+/** `bundle` undefined: the app is already in the org (an interrupted run deployed it) and is not deployed again. */
+type PlannedParallel = { plan: RotationAction[]; keys: KeyMaterial; bundle?: RenderedBundle; newAppName: string; result: RotateResult };
 
 async function renderParallelApp(options: RotateOptions, view: OrgView, newAppName: string, keys: KeyMaterial): Promise<RenderedBundle> {
   const policy = view.ours.get('oauthPolicy');
@@ -57,12 +57,63 @@ async function renderParallelApp(options: RotateOptions, view: OrgView, newAppNa
   });
 }
 
+/**
+ * Today's second app is already in the org. When the rotation record names it and its certificate is the one
+ * recorded, an interrupted --parallel-app deployed it: pick it up (its consumer key, the pair written for it)
+ * and go on with the proof and the hand-off. Anything else is someone else's app: refused.
+ */
+async function planPickUp(ctx: Context, view: OrgView, newAppName: string, existing: OurComponents): Promise<PlannedParallel> {
+  const { options } = ctx;
+  const state = await readRotationState(options).catch(() => undefined);
+  const settings = existing.get('globalSettings');
+  const orgPem = certificateOf(settings);
+  const orgSha = orgPem ? describeCertificate(parseCertificatePem(orgPem, `the certificate of ${newAppName}`)).sha256Fingerprint : undefined;
+  if (!state || state.newAppName !== newAppName || (orgSha && orgSha !== state.certificateSha256)) {
+    throw messages.createError('error.ParallelAppExists', [newAppName, options.appName]);
+  }
+  const paths = keyFilePaths(options.outputDir, newAppName);
+  const pair = await findKeyPair(options.outputDir, fileBaseForApp(newAppName));
+  const keys = await prepareKeyMaterial({
+    certificateFile: pair.haveCert ? paths.certificate : undefined,
+    privateKeyFile: pair.haveKey && pair.haveCert ? paths.key : undefined,
+    certificateUrl: pair.haveCert ? undefined : options.certificateUrl,
+    outputDir: options.outputDir,
+    paths,
+    appName: newAppName,
+    keySize: options.keySize,
+    keyFormat: options.keyFormat,
+    validityDays: options.validityDays,
+    fresh: false,
+  });
+  const consumerKey = consumerKeyOf(settings) ?? state.consumerKey;
+  const plan = keys.privateKey ? [{ kind: 'prove-login' as const, target: view.username, changes: [], reason: `${newAppName} was deployed by an interrupted run: picked up, not deployed again` }] : [];
+  const result: RotateResult = {
+    mode: 'parallel-app',
+    appName: options.appName,
+    newAppName,
+    keyMode: keys.mode,
+    consumerKey,
+    certificateSha256: state.certificateSha256,
+    previousCertificateSha256: view.currentSha256,
+    certificateExpiresAt: keys.info.notAfter,
+    certificatePath: keys.certificatePath,
+    privateKeyPath: keys.privateKeyPath,
+    proof: 'skipped',
+    rolledBack: false,
+    dryRun: options.dryRun,
+    plan,
+    handoff: handoffOf(view, consumerKey, messages.getMessage('info.next.dryRun')),
+  };
+  return { plan, keys, newAppName, result };
+}
+
 export async function planParallelApp(ctx: Context, view: OrgView): Promise<PlannedParallel> {
   const { options } = ctx;
   const newAppName = parallelAppName(options.appName, (options.now ?? (() => new Date()))());
   const problem = checkAppName(newAppName);
   if (problem) throw messages.createError('error.ParallelAppNameInvalid', [newAppName, problem]);
-  if ((await readOurComponents(ctx.conn, newAppName)).appExists) throw messages.createError('error.ParallelAppExists', [newAppName, options.appName]);
+  const existing = await readOurComponents(ctx.conn, newAppName);
+  if (existing.appExists) return planPickUp(ctx, view, newAppName, existing);
   const keys = await newKeyMaterial(options, newAppName);
   const bundle = await renderParallelApp(options, view, newAppName, keys);
   const plan = parallelAppPlan({
@@ -93,10 +144,10 @@ export async function planParallelApp(ctx: Context, view: OrgView): Promise<Plan
   return { plan, keys, bundle, newAppName, result };
 }
 
-async function deployApp(ctx: Context, planned: PlannedParallel): Promise<string> {
+async function deployApp(ctx: Context, planned: PlannedParallel, bundle: RenderedBundle): Promise<string> {
   const staging = await createStaging('rotate');
   try {
-    const staged = await writeBundle({ ...planned.bundle, documents: planned.bundle.documents.filter((d) => d.stage === 'stage2') }, join(staging.dir, 'bundle'));
+    const staged = await writeBundle({ ...bundle, documents: bundle.documents.filter((d) => d.stage === 'stage2') }, join(staging.dir, 'bundle'));
     ctx.ui.step(messages.getMessage('step.deployParallel', [planned.newAppName]));
     const outcome = await deployDirectory(ctx.conn, [staged.dirs.stage2], `the External Client App ${planned.newAppName}`, { checkOnly: false, onProgress: (m) => ctx.ui.status(m) });
     ctx.ui.done(outcome.status);
@@ -104,28 +155,32 @@ async function deployApp(ctx: Context, planned: PlannedParallel): Promise<string
     await staging.dispose();
   }
   // Salesforce may keep a key of its own: the one the org holds is the one to hand over.
-  const orgKey = consumerKeyOf(await readComponentXml(ctx.conn, 'ExtlClntAppGlobalOauthSettings', planned.bundle.names.globalSettings).catch(() => undefined));
-  return orgKey ?? planned.bundle.consumerKey;
+  const orgKey = consumerKeyOf(await readComponentXml(ctx.conn, 'ExtlClntAppGlobalOauthSettings', bundle.names.globalSettings).catch(() => undefined));
+  return orgKey ?? bundle.consumerKey;
 }
 
 export async function applyParallelApp(ctx: Context, view: OrgView, planned: PlannedParallel, journal: string[]): Promise<RotateResult> {
   const { options } = ctx;
-  if (planned.keys.write) {
-    await planned.keys.write();
-    journal.push('wrote the new key pair');
+  const { bundle } = planned;
+  const state: RotationState = bundle
+    ? { appName: options.appName, newAppName: planned.newAppName, consumerKey: bundle.consumerKey, certificateSha256: planned.keys.info.sha256Fingerprint, createdAt: new Date().toISOString() }
+    : { ...(await readRotationState(options)), consumerKey: planned.result.consumerKey };
+  if (bundle) {
+    if (planned.keys.write) {
+      await planned.keys.write();
+      journal.push('wrote the new key pair');
+    }
+    // Recorded before the deploy: if this run is stopped while the deploy may still land, the next one picks it up.
+    await saveRotationState(options, state);
+    state.consumerKey = await deployApp(ctx, planned, bundle);
+    journal.push(`deployed ${planned.newAppName}`);
   }
-  const consumerKey = await deployApp(ctx, planned);
-  journal.push(`deployed ${planned.newAppName}`);
-  const state: RotationState = { appName: options.appName, newAppName: planned.newAppName, consumerKey, certificateSha256: planned.keys.info.sha256Fingerprint, createdAt: new Date().toISOString() };
-  await writeWithMode(stateFilePath(options), `${JSON.stringify(state, null, 2)}\n`, 0o644);
-  if (planned.keys.privateKey) await proveKey(ctx, view, consumerKey, planned.keys.privateKey, messages.getMessage('step.proveParallel', [view.username, planned.newAppName]));
+  await saveRotationState(options, state);
+  if (planned.keys.privateKey) {
+    await proveKey(ctx, view, state.consumerKey, planned.keys.privateKey, messages.getMessage('step.proveParallel', [view.username, planned.newAppName]));
+    state.ownLoginAt = (await lastSuccessfulLogin(ctx.conn, view.username, planned.newAppName).catch(() => undefined))?.lastSuccessAt;
+    await saveRotationState(options, state);
+  }
   const next = messages.getMessage('info.next.parallel', [options.orgName, planned.newAppName, options.appName]);
-  return { ...planned.result, consumerKey, proof: planned.keys.privateKey ? 'passed' : 'vendor', handoff: handoffOf(view, consumerKey, next) };
-}
-
-export async function readRotationState(options: RotateOptions): Promise<RotationState> {
-  const path = stateFilePath(options);
-  const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) throw messages.createError('error.RotationStateMissing', [path, options.appName]);
-  return JSON.parse(text) as RotationState;
+  return { ...planned.result, consumerKey: state.consumerKey, proof: planned.keys.privateKey ? 'passed' : 'vendor', handoff: handoffOf(view, state.consumerKey, next) };
 }

@@ -6,9 +6,8 @@
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
 import { Messages, type Connection } from '@salesforce/core';
 import { isIpRestrictedLogin, isMyDomainPair, jwtLogin, myDomainPair, type JwtLoginResult } from '../auth/jwt-login.js';
-import { formatIpRange } from '../metadata/index.js';
 import { checkEventLogs, type EventLogReport } from '../logs/event-log-check.js';
-import { getText, parseMetadataXml } from '../metadata/index.js';
+import { formatIpRange, getText, loginIpRangesOf, parseMetadataXml } from '../metadata/index.js';
 import { readComponentXml } from '../org/metadata-read.js';
 import type { CheckLog } from './check-log.js';
 import { consumerKeyOf } from './desired.js';
@@ -132,10 +131,13 @@ export async function prove(ctx: Context, pre: Preflight, consumerKey: string): 
   }
   if (pre.keys.privateKey) {
     const proved = await loginAndRead(ctx, pre, consumerKey).catch((error: unknown) => {
-      // This machine is outside the profile's login IP ranges: the login cannot be proved from here, which is not a failure.
-      if (!isIpRestrictedLogin(error)) throw error;
+      // This machine is outside the profile's login IP ranges: the login cannot be proved from here, which is not a
+      // failure. Salesforce's text also covers login hours: with no ranges at all, that refusal is a real failure.
+      const orgProfile = pre.ours.get('profile');
+      const orgRanges = orgProfile ? loginIpRangesOf(parseMetadataXml(orgProfile, 'the integration profile (org)')) : [];
+      if (!isIpRestrictedLogin(error) || (options.allowedIpRanges.length === 0 && orgRanges.length === 0)) throw error;
       ui.done();
-      const ranges = options.allowedIpRanges.map(formatIpRange).join(', ') || 'the ranges set in the org';
+      const ranges = (options.allowedIpRanges.length > 0 ? options.allowedIpRanges : orgRanges).map(formatIpRange).join(', ');
       skipped(messages.getMessage('info.proofOutsideIpRanges', [pre.username, ranges]));
       return undefined;
     });

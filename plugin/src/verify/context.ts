@@ -5,8 +5,8 @@
  * Every read is a query, a GET, a Metadata API retrieve/read/list or a token request: nothing is written.
  */
 import { Connection as JsforceConnection } from '@jsforce/jsforce-node';
-import type { Connection } from '@salesforce/core';
-import { componentNames, type ComponentNames } from '../metadata/index.js';
+import { Messages, type Connection } from '@salesforce/core';
+import { componentNames, formatIpRange, loginIpRangesOf, type ComponentNames, type IpRange } from '../metadata/index.js';
 import { checkEventLogs, eventLogAccessError, VENDOR_EVENT_TYPES, type EventLogReport } from '../logs/event-log-check.js';
 import { readIntegrationUser, type IntegrationUserState } from '../org/integration-user.js';
 import { withSandboxCopy } from '../org/sandbox-user.js';
@@ -29,6 +29,9 @@ import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 import { lazy, type Lazy } from './runner.js';
 import { readTokenUsage, type TokenUsage } from './token-usage.js';
 import { SkipCheck } from './types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify');
 
 export type VerifyOptions = VerifyInputs & {
   /** The consumer key as the vendor has it, exactly as given (whitespace is what we look for). */
@@ -57,10 +60,8 @@ export const DANGEROUS_PERMISSIONS = [
 
 /** The live login was refused for the address it came from: a skip (nothing to prove from here), not a failure. */
 export class OutsideIpRanges extends SkipCheck {
-  public constructor(username: string) {
-    super(
-      `This machine is outside the integration profile's login IP ranges, so ${username} cannot log in from here (JWT logins always enforce them): nothing is proved or disproved. Run verify from inside the ranges, or watch the vendor's logins with sf anzenna status.`
-    );
+  public constructor(username: string, ranges: string) {
+    super(messages.getMessage('skip.outsideIpRanges', [username, ranges]));
   }
 }
 
@@ -134,6 +135,12 @@ export class VerifyContext {
     return { consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 };
   }
 
+  /** The integration profile's login IP ranges as the org has them (none when it cannot be read). */
+  private async profileIpRanges(): Promise<IpRange[]> {
+    const profile = (await this.app().catch(() => undefined))?.doc('profile');
+    return profile ? loginIpRangesOf(profile) : [];
+  }
+
   private async liveLogin(): Promise<JwtLoginResult> {
     const login = await this.loginOptions();
     // Token usage first, so it shows the vendor's use and not this login.
@@ -142,7 +149,9 @@ export class VerifyContext {
       return await jwtLogin(login);
     } catch (error) {
       // JWT logins always enforce the profile's login IP ranges: from outside them, nothing can be proved here.
-      if (isIpRestrictedLogin(error)) throw new OutsideIpRanges(login.username);
+      // Salesforce's text also covers login hours: without ranges on the profile, the refusal is a real failure.
+      const ranges = isIpRestrictedLogin(error) ? await this.profileIpRanges() : [];
+      if (ranges.length > 0) throw new OutsideIpRanges(login.username, ranges.map(formatIpRange).join(', '));
       throw error;
     }
   }
