@@ -13,6 +13,7 @@ import { deactivateUser, readIntegrationUser, removePermissionSetAssignments, ty
 import { countAppTokens, revokeAndCount } from '../org/oauth-usage.js';
 import { consumerKeyOf, readOurComponents, type OurComponents } from '../org/state.js';
 import { defaultIntegrationUsername } from '../project/inputs.js';
+import { applyInOrder, type Applied } from '../plan/apply-in-order.js';
 import { planRevoke, type RevokeAction, type RevokeSnapshot } from '../plan/revoke.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -89,22 +90,12 @@ async function apply(org: Org, read: Read, action: RevokeAction): Promise<number
   return undefined;
 }
 
-/** Carries out the plan in order; returns what was done and the tokens left after their revocation. */
-async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui: RevokeUi, journal: string[]): Promise<{ done: RevokeAction[]; tokensLeft?: number }> {
-  const done: RevokeAction[] = [];
-  let tokensLeft: number | undefined;
-  for (const action of plan) {
-    ui.step(messages.getMessage(`step.${action.kind}`, [action.target]));
-    // eslint-disable-next-line no-await-in-loop -- in order: no new logins before the tokens go
-    const left = await apply(org, read, action);
-    if (action.kind === 'revoke-tokens') tokensLeft = left;
-    done.push(action);
-    journal.push(`${action.kind} ${action.target}`);
-    ui.done();
-  }
+/** Carries out the plan in order; warns when the org still lists tokens a deactivation does not end. */
+async function applyPlan(org: Org, read: Read, plan: readonly RevokeAction[], ui: RevokeUi, journal: string[]): Promise<Applied<RevokeAction>> {
+  const applied = await applyInOrder(plan, { run: (action) => apply(org, read, action), title: (action) => messages.getMessage(`step.${action.kind}`, [action.target]), ui, journal });
   // A deactivated user's sessions end with it: only warn when tokens stay usable.
-  if (tokensLeft && !done.some((a) => a.kind === 'deactivate-user')) ui.warn(messages.getMessage('warning.tokensLeft', [String(tokensLeft), read.snapshot.appName]));
-  return { done, tokensLeft };
+  if (applied.tokensLeft && !applied.done.some((a) => a.kind === 'deactivate-user')) ui.warn(messages.getMessage('warning.tokensLeft', [String(applied.tokensLeft), read.snapshot.appName]));
+  return applied;
 }
 
 /** Revokes the integration. `journal` receives each action as it is done (what an interruption reports). */
@@ -114,7 +105,7 @@ export async function runRevoke(org: Org, options: RevokeOptions, ui: RevokeUi, 
   ui.done();
   if (!read.ours.appExists && !read.snapshot.userExists) throw messages.createError('error.NothingToRevoke', [options.appName, read.snapshot.username]);
   const plan = planRevoke(read.snapshot, options);
-  let applied: { done: RevokeAction[]; tokensLeft?: number } = { done: [] };
+  let applied: Applied<RevokeAction> = { done: [] };
   if (!options.dryRun && plan.length > 0) {
     if (!read.isSandbox && !(await ui.confirm(plan))) throw messages.createError('error.RevokeNotConfirmed');
     applied = await applyPlan(org, read, plan, ui, journal);

@@ -11,6 +11,7 @@ import { lastSuccessfulLogin } from '../org/app-logins.js';
 import { deleteApp, disableApp } from '../org/app-retire.js';
 import { countAppTokens, revokeAndCount } from '../org/oauth-usage.js';
 import { readOurComponents, type OurComponents } from '../org/state.js';
+import { applyInOrder } from '../plan/apply-in-order.js';
 import { finishPlan, type RotationAction } from '../plan/rotation.js';
 import type { Context } from './certificate.js';
 import { readOrgView, type OrgView } from './org-view.js';
@@ -86,15 +87,12 @@ const STEP: Partial<Record<RotationAction['kind'], string>> = { 'disable-app': '
 
 /** In order: no new logins, then the live sessions end, then (asked for) the app goes. The state file goes last. */
 export async function applyFinish(ctx: Context, planned: PlannedFinish, journal: string[]): Promise<RotateResult> {
-  let tokensLeft: number | undefined;
-  for (const action of planned.plan) {
-    ctx.ui.step(messages.getMessage(STEP[action.kind] ?? 'step.disable', [action.target]));
-    // eslint-disable-next-line no-await-in-loop -- in order: no new logins before the tokens go
-    const left = await applyAction(ctx, planned.old, action);
-    if (action.kind === 'revoke-tokens') tokensLeft = left;
-    journal.push(`${action.kind} ${action.target}`);
-    ctx.ui.done();
-  }
+  const { tokensLeft } = await applyInOrder(planned.plan, {
+    run: (action) => applyAction(ctx, planned.old, action),
+    title: (action) => messages.getMessage(STEP[action.kind] ?? 'step.disable', [action.target]),
+    ui: ctx.ui,
+    journal,
+  });
   // The integration user serves the new app too, so deactivating it is no remedy here: the session timeout is.
   if (tokensLeft) ctx.ui.warn(messages.getMessage('warning.tokensLeft', [String(tokensLeft), ctx.options.appName]));
   await rm(stateFilePath(ctx.options), { force: true });

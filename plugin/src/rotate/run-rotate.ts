@@ -6,7 +6,6 @@
 import type { Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { acquireLock } from '../local/lock.js';
-import { sweepStale } from '../local/staging.js';
 import type { RotationAction } from '../plan/rotation.js';
 import { applyCutOver, planCutOver } from './cut-over.js';
 import type { RotateOptions, RotateUi } from './options.js';
@@ -27,7 +26,6 @@ async function confirmProduction(view: OrgView, plan: readonly RotationAction[],
 }
 
 async function withLock<T>(options: RotateOptions, run: () => Promise<T>): Promise<T> {
-  await sweepStale();
   const lock = options.dryRun ? undefined : await acquireLock(options.appName, options.outputDir);
   try {
     return await run();

@@ -3,10 +3,21 @@
  * production confirmation they share: no question under --no-prompt or --json; without a terminal (or in CI)
  * a named refusal; otherwise the plan and a yes/no. And the one way every org command handles Ctrl-C.
  */
-import type { SfError } from '@salesforce/core';
+import { Messages, type SfError } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { handleInterrupts, type EXIT_CODES } from '../local/interrupt.js';
 import { sweepStale } from '../local/staging.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const interruptMessages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.interrupt');
+
+/**
+ * What an interrupted run had done, for its one line: the steps in `journal`, else that nothing was changed
+ * (`nothingChanged`: no write had been sent) or that no step had finished (`noStepFinished`: one may be under way).
+ */
+export function doneSoFar(journal: readonly string[], none: 'nothingChanged' | 'noStepFinished'): string {
+  return journal.length > 0 ? interruptMessages.getMessage('done', [journal.join(', ')]) : interruptMessages.getMessage(none);
+}
 
 /**
  * Runs a command's work with Ctrl-C and SIGTERM handled (local/interrupt.ts): the spinner stops, our temporary

@@ -4,7 +4,7 @@ import { inputFlags, resolveSharedInputs } from '../../project/inputs.js';
 import { findMetadataSource } from '../../project/source.js';
 import { formatRevokePlan, type RevokeAction } from '../../plan/revoke.js';
 import { runRevoke, type RevokeResult, type RevokeUi } from '../../revoke/run-revoke.js';
-import { confirmProduction, interruptible, progressUi } from '../../ui/command-ui.js';
+import { confirmProduction, doneSoFar, interruptible, progressUi } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.revoke');
@@ -35,8 +35,7 @@ export default class Revoke extends SfCommand<RevokeResult> {
     org.getConnection(flags['api-version']);
     const options = { appName: inputs.appName, integrationUser: inputs.integrationUser, deactivateUser: flags['deactivate-user'], deleteApp: flags['delete-app'], dryRun: flags['dry-run'] };
     const journal: string[] = [];
-    const describe = (signal: string): string =>
-      messages.getMessage('info.interrupted', [signal, journal.length > 0 ? `Done before it stopped: ${journal.join(', ')}.` : 'No step had finished.']);
+    const describe = (signal: string): string => messages.getMessage('info.interrupted', [signal, doneSoFar(journal, 'noStepFinished')]);
     const result = await interruptible(this, describe, () => runRevoke(org, options, this.ui(org.getUsername() ?? 'the org', flags['no-prompt']), journal));
     if (!this.jsonEnabled()) {
       this.log(formatRevokePlan(result.plan).join('\n'));

@@ -8,7 +8,7 @@ import { renderSetupReport } from '../../setup/report.js';
 import type { SetupChange, SetupResult } from '../../setup/result.js';
 import { runSetup, type SetupUi } from '../../setup/run-setup.js';
 import { typedTargetOrg, type VerifyFlags } from '../../verify/options.js';
-import { confirmProduction, interruptible, progressUi } from '../../ui/command-ui.js';
+import { confirmProduction, doneSoFar, interruptible, progressUi } from '../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
@@ -63,19 +63,14 @@ export default class Setup extends SfCommand<SetupResult> {
     const org = flags['target-org'];
     const journal: SetupChange[] = [];
     const options = { ...inputs, dryRun: flags['dry-run'], sourceDir: source.dir, metadataSource: source.origin, apiVersion: flags['api-version'] };
-    const result = await interruptible(
-      this,
-      (signal) => this.interrupted(signal, journal),
-      () => runSetup(org, options, this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt']), journal)
-    );
-    if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
-    if (flags.verify && !flags['dry-run']) await this.verifyAfter(org, result, flags, source, typedTargetOrg(raw));
-    return result;
-  }
-
-  private interrupted(signal: string, journal: SetupChange[]): string {
-    const done = journal.length > 0 ? `Done before it stopped: ${journal.map((c) => c.action).join(', ')}.` : 'Nothing was changed in the org.';
-    return messages.getMessage('info.interrupted', [signal, done]);
+    const describe = (signal: string): string => messages.getMessage('info.interrupted', [signal, doneSoFar(journal.map((c) => c.action), 'nothingChanged')]);
+    // --verify's read-only checks run inside the same handling: a Ctrl-C there leaves no retrieve folder either.
+    return interruptible(this, describe, async () => {
+      const result = await runSetup(org, options, this.setupUi(org.getUsername() ?? 'the org', flags['no-prompt']), journal);
+      if (!this.jsonEnabled()) this.log(renderSetupReport(result, messages));
+      if (flags.verify && !flags['dry-run']) await this.verifyAfter(org, result, flags, source, typedTargetOrg(raw));
+      return result;
+    });
   }
 
   /** Every `sf anzenna verify` check, against what was just set up (read-only). */

@@ -6,7 +6,7 @@ import { inputFlags, resolveSetupInputs } from '../../../project/inputs.js';
 import { findMetadataSource } from '../../../project/source.js';
 import type { RotateResult } from '../../../rotate/result.js';
 import { runRotate, type RotateUi } from '../../../rotate/run-rotate.js';
-import { confirmProduction, interruptible, progressUi } from '../../../ui/command-ui.js';
+import { confirmProduction, doneSoFar, interruptible, progressUi } from '../../../ui/command-ui.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.cert.rotate');
@@ -91,8 +91,7 @@ export default class CertRotate extends SfCommand<RotateResult> {
   }
 
   private interrupted(signal: string, journal: string[]): string {
-    const done = journal.length > 0 ? `Done before it stopped: ${journal.join(', ')}.` : 'Nothing was changed in the org.';
-    return messages.getMessage('info.interrupted', [signal, done]);
+    return messages.getMessage('info.interrupted', [signal, doneSoFar(journal, 'noStepFinished')]);
   }
 
   private rotateUi(orgName: string, noPrompt: boolean): RotateUi {
