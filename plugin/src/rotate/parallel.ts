@@ -57,6 +57,27 @@ async function renderParallelApp(options: RotateOptions, view: OrgView, newAppNa
   });
 }
 
+/** The result of a planned --parallel-app run, before anything is done (filled in by applyParallelApp). */
+function plannedResult(ctx: Context, view: OrgView, p: { newAppName: string; keys: KeyMaterial; consumerKey: string; certificateSha256: string; plan: RotationAction[] }): RotateResult {
+  return {
+    mode: 'parallel-app',
+    appName: ctx.options.appName,
+    newAppName: p.newAppName,
+    keyMode: p.keys.mode,
+    consumerKey: p.consumerKey,
+    certificateSha256: p.certificateSha256,
+    previousCertificateSha256: view.currentSha256,
+    certificateExpiresAt: p.keys.info.notAfter,
+    certificatePath: p.keys.certificatePath,
+    privateKeyPath: p.keys.privateKeyPath,
+    proof: 'skipped',
+    rolledBack: false,
+    dryRun: ctx.options.dryRun,
+    plan: p.plan,
+    handoff: handoffOf(view, p.consumerKey, messages.getMessage('info.next.dryRun')),
+  };
+}
+
 /**
  * Today's second app is already in the org. When the rotation record names it and its certificate is the one
  * recorded, an interrupted --parallel-app deployed it: pick it up (its consumer key, the pair written for it)
@@ -87,23 +108,7 @@ async function planPickUp(ctx: Context, view: OrgView, newAppName: string, exist
   });
   const consumerKey = consumerKeyOf(settings) ?? state.consumerKey;
   const plan = keys.privateKey ? [{ kind: 'prove-login' as const, target: view.username, changes: [], reason: `${newAppName} was deployed by an interrupted run: picked up, not deployed again` }] : [];
-  const result: RotateResult = {
-    mode: 'parallel-app',
-    appName: options.appName,
-    newAppName,
-    keyMode: keys.mode,
-    consumerKey,
-    certificateSha256: state.certificateSha256,
-    previousCertificateSha256: view.currentSha256,
-    certificateExpiresAt: keys.info.notAfter,
-    certificatePath: keys.certificatePath,
-    privateKeyPath: keys.privateKeyPath,
-    proof: 'skipped',
-    rolledBack: false,
-    dryRun: options.dryRun,
-    plan,
-    handoff: handoffOf(view, consumerKey, messages.getMessage('info.next.dryRun')),
-  };
+  const result = plannedResult(ctx, view, { newAppName, keys, consumerKey, certificateSha256: state.certificateSha256, plan });
   return { plan, keys, newAppName, result };
 }
 
@@ -124,23 +129,7 @@ export async function planParallelApp(ctx: Context, view: OrgView): Promise<Plan
     newPair: keys.write && keys.privateKeyPath && keys.certificatePath ? { privateKeyPath: keys.privateKeyPath, certificatePath: keys.certificatePath } : undefined,
     proveAs: keys.privateKey ? view.username : undefined,
   });
-  const result: RotateResult = {
-    mode: 'parallel-app',
-    appName: options.appName,
-    newAppName,
-    keyMode: keys.mode,
-    consumerKey: bundle.consumerKey,
-    certificateSha256: keys.info.sha256Fingerprint,
-    previousCertificateSha256: view.currentSha256,
-    certificateExpiresAt: keys.info.notAfter,
-    certificatePath: keys.certificatePath,
-    privateKeyPath: keys.privateKeyPath,
-    proof: 'skipped',
-    rolledBack: false,
-    dryRun: options.dryRun,
-    plan,
-    handoff: handoffOf(view, bundle.consumerKey, messages.getMessage('info.next.dryRun')),
-  };
+  const result = plannedResult(ctx, view, { newAppName, keys, consumerKey: bundle.consumerKey, certificateSha256: keys.info.sha256Fingerprint, plan });
   return { plan, keys, bundle, newAppName, result };
 }
 
