@@ -102,3 +102,28 @@ describe('sf anzenna cert rotate --parallel-app interrupted', () => {
     assert.ok(record.ownLoginAt, 'the proof is recorded, so --finish waits for the vendor');
   });
 });
+
+describe('sf anzenna cert rotate --parallel-app with the vendor\'s certificate, interrupted', () => {
+  it('picks up the landed app on the re-run with the same certificate: no key here, so the vendor proves it', async () => {
+    const o = await emulatedOrg({ edition: 'Developer' });
+    orgs.push(o);
+    const dir = join(o.cwd, 'jwt');
+    const vendor = join(o.cwd, 'vendor');
+    const tmp = tempDir('tmp');
+    assert.equal((await o.run(['anzenna', 'setup', '-o', 'emu', '--no-prompt', '-d', dir, '--json'])).code, 0);
+    assert.equal((await o.run(['anzenna', 'cert', 'generate', '-d', vendor])).code, 0);
+    const args = ['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '-c', join(vendor, 'anzenna.crt'), '--no-prompt'];
+    o.emu.faults.deployMs = 120_000;
+    const run = await interruptAt(o, args, tmp, { afterOperation: 'deploy' });
+    assert.equal(run.code, 130, run.stdout + run.stderr);
+    assert.equal(await o.emu.scenario.landRunningDeploys(), 1);
+    o.emu.faults.deployMs = 0;
+    const again = await o.run<RotateResult>([...args, '--json'], { TMPDIR: tmp });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    const r = again.json?.result as RotateResult;
+    assert.equal(r.proof, 'vendor');
+    assert.deepEqual(r.plan, [], 'nothing to deploy or prove here');
+    assert.equal(o.emu.requestLog.filter((x) => x.operation === 'deploy').length, 3, 'not deployed again');
+    assert.equal(readdirSync(dir).filter((n) => n.endsWith('.key')).length, 1, 'no key generated for the picked-up app');
+  });
+});

@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { describeCertificate, findKeyPair, parseCertificatePem } from '../cert/index.js';
+import { checkCertificate, describeCertificate, findKeyPair, parseCertificatePem } from '../cert/index.js';
 import { prepareKeyMaterial, type KeyMaterial } from '../cert/key-material.js';
 import { DEFAULT_CONTACT_EMAIL, fileBaseForApp } from '../defaults.js';
 import { checkAppName, getText, integrationBaseName, loadTemplates, parseMetadataXml, renderDocuments, writeBundle, type IpRelaxationPolicy, type RenderedBundle } from '../metadata/index.js';
@@ -79,6 +79,20 @@ function plannedResult(ctx: Context, view: OrgView, p: { newAppName: string; key
 }
 
 /**
+ * The certificate (and key) of a picked-up second app: the files given again (-c, -k, --certificate-url), else
+ * the pair generated for it in the output directory, else the org's certificate alone (the vendor holds the key).
+ */
+async function pickedUpKeys(options: RotateOptions, newAppName: string, orgPem: string | undefined): Promise<KeyMaterial> {
+  if (options.certificateFile || options.certificateUrl) return newKeyMaterial(options, newAppName);
+  const paths = keyFilePaths(options.outputDir, newAppName);
+  const pair = await findKeyPair(options.outputDir, fileBaseForApp(newAppName));
+  if (pair.haveKey && pair.haveCert) return prepareKeyMaterial({ ...options, certificateFile: paths.certificate, privateKeyFile: paths.key, paths, appName: newAppName, fresh: false });
+  if (!orgPem) throw messages.createError('error.ParallelAppExists', [newAppName, options.appName]);
+  const { info, warnings } = checkCertificate(orgPem, `the certificate of ${newAppName}`);
+  return { mode: 'vendor', certificatePem: orgPem, info, warnings };
+}
+
+/**
  * Today's second app is already in the org. When the rotation record names it and its certificate is the one
  * recorded, an interrupted --parallel-app deployed it: pick it up (its consumer key, the pair written for it)
  * and go on with the proof and the hand-off. Anything else is someone else's app: refused.
@@ -92,20 +106,8 @@ async function planPickUp(ctx: Context, view: OrgView, newAppName: string, exist
   if (!state || state.newAppName !== newAppName || (orgSha && orgSha !== state.certificateSha256)) {
     throw messages.createError('error.ParallelAppExists', [newAppName, options.appName]);
   }
-  const paths = keyFilePaths(options.outputDir, newAppName);
-  const pair = await findKeyPair(options.outputDir, fileBaseForApp(newAppName));
-  const keys = await prepareKeyMaterial({
-    certificateFile: pair.haveCert ? paths.certificate : undefined,
-    privateKeyFile: pair.haveKey && pair.haveCert ? paths.key : undefined,
-    certificateUrl: pair.haveCert ? undefined : options.certificateUrl,
-    outputDir: options.outputDir,
-    paths,
-    appName: newAppName,
-    keySize: options.keySize,
-    keyFormat: options.keyFormat,
-    validityDays: options.validityDays,
-    fresh: false,
-  });
+  const keys = await pickedUpKeys(options, newAppName, orgPem);
+  if (keys.info.sha256Fingerprint !== state.certificateSha256) throw messages.createError('error.ParallelAppExists', [newAppName, options.appName]);
   const consumerKey = consumerKeyOf(settings) ?? state.consumerKey;
   const plan = keys.privateKey ? [{ kind: 'prove-login' as const, target: view.username, changes: [], reason: `${newAppName} was deployed by an interrupted run: picked up, not deployed again` }] : [];
   const result = plannedResult(ctx, view, { newAppName, keys, consumerKey, certificateSha256: state.certificateSha256, plan });
