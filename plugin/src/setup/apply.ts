@@ -32,7 +32,8 @@ type Context = { conn: Connection; options: SetupOptions; ui: SetupUi; log: Chec
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** "The External Client App already matches the source." (one app; the profile and permission sets: plural). */
-export const alreadyMatches = (stage: 'stage1' | 'stage2'): string => `The ${STAGE_TITLES[stage]} already ${stage === 'stage1' ? 'match' : 'matches'} the source.`;
+export const alreadyMatches = (stage: 'stage1' | 'stage2'): string =>
+  stage === 'stage1' ? messages.getMessage('check.deploy.alreadyMatches.stage1', [STAGE_TITLES[stage]]) : messages.getMessage('check.deploy.alreadyMatches.stage2', [STAGE_TITLES[stage]]);
 
 /** The old `changes` entries (result.changes), derived from the actions. */
 const CHANGE_NAMES: Record<Action['kind'], string> = {
@@ -58,16 +59,16 @@ async function deployStages(ctx: Context, plan: readonly Action[], staged: Rende
   const stages = new Set(deploys.map((a) => a.stage));
   // A check-only deploy of the app cannot pass while the profile and permission set it names are not in the org.
   const skipApp = options.dryRun && stages.has('stage1') && stages.has('stage2');
-  if (skipApp) log.skip('deploy.stage2', 'The External Client App can be validated once its profile and permission set exist: run setup, or --dry-run again after the first stage is deployed.');
+  if (skipApp) log.skip('deploy.stage2', messages.getMessage('skip.appValidation'));
   for (const stage of ['stage1', 'stage2'] as const) if (!stages.has(stage)) log.pass(`deploy.${stage}`, alreadyMatches(stage));
   const knownIds = new Map<string, string>();
   for (const action of deploys.filter((a) => !(skipApp && a.stage === 'stage2'))) {
     const stage = action.stage as StageName;
-    ui.step(`${options.dryRun ? 'Validating' : 'Deploying'} the ${action.target}`);
+    ui.step(messages.getMessage(options.dryRun ? 'step.validating' : 'step.deploying', [action.target]));
     const outcome = await deployStage(ctx, stage, staged, `the ${action.target}`);
     ui.done(outcome.status);
     for (const [key, id] of outcome.ids) knownIds.set(key.slice(key.indexOf(':') + 1), id);
-    log.pass(`deploy.${stage}`, `${options.dryRun ? 'Validated' : 'Deployed'} the ${action.target} (${outcome.id}).`);
+    log.pass(`deploy.${stage}`, messages.getMessage(options.dryRun ? 'check.deploy.validated' : 'check.deploy.deployed', [action.target, outcome.id]));
     if (!options.dryRun) ctx.changes.push(changeOf(action));
   }
   return knownIds;
@@ -103,7 +104,7 @@ async function deployStage(ctx: Context, stage: StageName, staged: RenderBundleR
     const refusal = stage === 'stage2' ? licensedPermissionSetRefusal(error, staged.names.oauthPolicy) : undefined;
     if (!refusal) throw error;
     const sets = await stageProfileOnlyPolicy(staged);
-    ui.status(`The org refused to pre-authorize ${sets}; deploying the policy with the profile only`);
+    ui.status(messages.getMessage('status.policyProfileOnly', [sets]));
     const outcome = await deploy();
     ctx.log.warn('policy.permissionSets', messages.getMessage('warning.policyProfileOnly', [staged.names.profile, sets, refusal.problem]));
     return outcome;
@@ -117,24 +118,24 @@ export function noteProfileOnlyPolicy(log: CheckLog, desired: DesiredState, orgP
   const wanted = parseMetadataXml(ours.xml, ours.path);
   const sets = getText(wanted, 'commaSeparatedPermissionSet') ?? '';
   if (sets === '' || !isProfileOnlyFallback(wanted, parseMetadataXml(orgPolicyXml, `${ours.path} (org)`))) return;
-  log.warn('policy.permissionSets', messages.getMessage('warning.policyProfileOnly', [desired.bundle.names.profile, sets, 'the policy in the org pre-authorizes no permission set']));
+  log.warn('policy.permissionSets', messages.getMessage('warning.policyProfileOnly', [desired.bundle.names.profile, sets, messages.getMessage('value.orgPolicyWithoutPermissionSets')]));
 }
 
 /** Each setting its own deploy (rolled back alone: production refuses deploys without rollback); a refusal is a warning. */
 function deploySettings(ctx: Context, plan: readonly Action[], staged?: RenderBundleResult): Promise<void> {
   const { options, log } = ctx;
   const settings = plan.filter((a) => a.kind === 'switch-setting-on');
-  if (!settings.some((a) => a.stage === 'event-log-generation')) log.pass('deploy.event-log-generation', 'Event log generation was already on.');
-  if (options.realTimeEvents && !settings.some((a) => a.stage === 'real-time-events')) log.pass('deploy.real-time-events', 'Event Manager storage was already on.');
+  if (!settings.some((a) => a.stage === 'event-log-generation')) log.pass('deploy.event-log-generation', messages.getMessage('check.eventLogGeneration.alreadyOn'));
+  if (options.realTimeEvents && !settings.some((a) => a.stage === 'real-time-events')) log.pass('deploy.real-time-events', messages.getMessage('check.realTimeEvents.alreadyOn'));
   const run = (action: Action): Promise<void> =>
     deployDirectory(ctx.conn, [staged?.dirs[action.stage as StageName] ?? ''].filter(Boolean), `the ${action.target} setting`, { checkOnly: options.dryRun }).then(
       () => {
-        log.pass(`deploy.${action.stage}`, `${capitalise(action.target)} ${options.dryRun ? 'can be switched on' : 'is on'}.`);
+        log.pass(`deploy.${action.stage}`, messages.getMessage(options.dryRun ? 'check.setting.canSwitchOn' : 'check.setting.on', [capitalise(action.target)]));
         if (!options.dryRun) ctx.changes.push(changeOf(action));
       },
       (error: SfError) => {
         const failure = (error.data as { failures?: Array<{ problem: string }> } | undefined)?.failures?.[0]?.problem ?? error.message;
-        log.warn(`deploy.${action.stage}`, `${capitalise(action.target)} could not be switched on: ${failure}. Check Setup > Event Monitoring Settings (the org may lack the feature or the add-on).`);
+        log.warn(`deploy.${action.stage}`, messages.getMessage('warning.settingNotSwitchedOn', [capitalise(action.target), failure]));
       }
     );
   return Promise.all(settings.map(run)).then(() => undefined);
@@ -145,16 +146,16 @@ async function applyUser(ctx: Context, plan: readonly Action[], desired: Desired
   if (ctx.options.dryRun) {
     // Nothing is done on a dry run: the plan (result.plan) says what would be; the user is not marked as set up.
     if (userActions.length > 0) {
-      ctx.log.skip('integrationUser', `Dry run: ${desired.user.username} is not set up yet (see the plan: ${userActions.length} step(s)).`);
+      ctx.log.skip('integrationUser', messages.getMessage('skip.userDryRun', [desired.user.username, userActions.length]));
       return;
     }
   } else if (userActions.length > 0) {
-    ctx.ui.step('Setting up the integration user');
+    ctx.ui.step(messages.getMessage('step.integrationUser'));
     await applyIntegrationUser(ctx.conn, pre.user, { ...desired.user, permissionSets: [...desired.user.permissionSets], revokePermissionSets: [...desired.user.revokePermissionSets], pslId: pre.licences.apiIntegrationPsl?.id ?? '' }, pre.admin, knownIds);
     ctx.changes.push(...userActions.map((a) => changeOf(a)));
     ctx.ui.done();
   }
-  ctx.log.pass('integrationUser', `${desired.user.username}: profile ${desired.user.profileName}, permission sets ${desired.user.permissionSets.join(', ')}.`);
+  ctx.log.pass('integrationUser', messages.getMessage('check.integrationUser', [desired.user.username, desired.user.profileName, desired.user.permissionSets.join(', ')]));
 }
 
 /** Carries out `plan`. `stagingDir`: an empty directory outside any SFDX project, where the deploys are staged. */

@@ -47,8 +47,8 @@ export async function prepareKeys(options: SetupOptions, log: CheckLog): Promise
   for (const w of keys.warnings) log.warn('certificate.expiry', w);
   if (options.dryRun && keys.mode === 'generated') {
     // Checked, but thrown away: the real run generates (and writes) its own pair.
-    log.pass('certificate', `A new RSA ${keys.info.keyBits} key pair and certificate can be generated (dry run: none was written; the real run makes its own).`);
-  } else log.pass('certificate', `Certificate ${keys.info.subject}, RSA ${keys.info.keyBits}, valid until ${keys.info.notAfter} (${keys.mode}).`);
+    log.pass('certificate', messages.getMessage('check.certificate.generated', [keys.info.keyBits]));
+  } else log.pass('certificate', messages.getMessage('check.certificate', [keys.info.subject, keys.info.keyBits, keys.info.notAfter, keys.mode]));
   return keys;
 }
 
@@ -65,16 +65,16 @@ export async function readOrg(conn: Connection, adminUsername: string, options: 
     readOurComponents(conn, options.appName, { realTimeEvents: options.realTimeEvents }),
   ]);
   const facts = settledValue(factsRead);
-  log.pass('org.edition', `${facts.name} (${facts.orgId}): ${facts.edition}${facts.isSandbox ? ', sandbox' : ''}.`);
+  log.pass('org.edition', messages.getMessage(facts.isSandbox ? 'check.org.edition.sandbox' : 'check.org.edition', [facts.name, facts.orgId, facts.edition]));
   const admin = settledValue(adminRead);
   assertAdminRights(admin);
-  log.pass('admin.rights', `${admin.username} can deploy metadata and manage users.`);
+  log.pass('admin.rights', messages.getMessage('check.admin.rights', [admin.username]));
   const licences = settledValue(licencesRead);
   const user = settledValue(userRead);
   if (user.renamedFrom) log.warn('user.sandboxCopy', messages.getMessage('warning.sandboxUser', [user.renamedFrom, user.username]));
   assertUsableUser(user);
   assertSeatsFree(licences, !user.id, !user.hasPsl);
-  log.pass('licences', user.id ? `Integration user ${user.username} exists.` : `A Salesforce Integration licence and an API Integration permission set licence are free for ${username}.`);
+  log.pass('licences', user.id ? messages.getMessage('check.licences.userExists', [user.username]) : messages.getMessage('check.licences.free', [username]));
   const ours = settledValue(oursRead);
   const adminEmail = options.integrationUserEmail ?? admin.email;
   if (adminEmail.toLowerCase().endsWith('.invalid')) log.warn('user.email', messages.getMessage('warning.invalidEmail', [adminEmail]));

@@ -25,39 +25,39 @@ type Context = { conn: Connection; options: SetupOptions; ui: SetupUi; log: Chec
 /** The key shown to the vendor: read back after the app was deployed, else the existing app's, else the one rendered. */
 export async function settleConsumerKey(ctx: Context, globalSettingsName: string, rendered: string, existing: string | undefined, deployedApp: boolean): Promise<string> {
   if (!deployedApp) {
-    if (existing) ctx.log.pass('consumerKey', 'Using the app\'s existing consumer key.');
+    if (existing) ctx.log.pass('consumerKey', messages.getMessage('check.consumerKey.existing'));
     return existing ?? rendered;
   }
   // A failed read-back must not undo a finished setup: it only means the key shown is the one deployed.
   const orgKey = consumerKeyOf(await readComponentXml(ctx.conn, 'ExtlClntAppGlobalOauthSettings', globalSettingsName).catch(() => undefined));
   if (!orgKey) {
-    ctx.log.warn('consumerKey', 'The consumer key could not be read back (Metadata API access to consumer secrets may be off); the key we deployed is shown.');
+    ctx.log.warn('consumerKey', messages.getMessage('warning.consumerKeyNotReadBack'));
     return rendered;
   }
   if (orgKey !== rendered) {
-    ctx.log.warn('consumerKey', 'Salesforce kept its own consumer key instead of the one deployed; the org\'s key is shown.');
+    ctx.log.warn('consumerKey', messages.getMessage('warning.consumerKeyKeptByOrg'));
     return orgKey;
   }
-  ctx.log.pass('consumerKey', 'The consumer key read back from the org matches the one deployed.');
+  ctx.log.pass('consumerKey', messages.getMessage('check.consumerKey.matches'));
   return rendered;
 }
 
 function recordEventLogs(log: CheckLog, eventLogs: EventLogReport): void {
-  log.pass('eventLogs.query', `EventLogFile is readable: ${eventLogs.types.filter((t) => t.files > 0).length} of ${eventLogs.types.length} vendor event types have files.`);
+  log.pass('eventLogs.query', messages.getMessage('check.eventLogs.query', [eventLogs.types.filter((t) => t.files > 0).length, eventLogs.types.length]));
   for (const note of eventLogs.notes) log.warn('eventLogs.note', note);
   const s = eventLogs.sample;
   if (s) {
     log.checks.push({
       id: 'eventLogs.download',
       status: s.headerMatches ? 'pass' : 'warn',
-      message: `Read the ${s.eventType} log of ${s.logDate} (${s.length} bytes): CSV header ${s.headerMatches ? 'matches' : 'does not match'} LogFileFieldNames.`,
+      message: messages.getMessage(s.headerMatches ? 'check.eventLogs.download.matches' : 'check.eventLogs.download.differs', [s.eventType, s.logDate, s.length]),
     });
   }
 }
 
 async function loginAndRead(ctx: Context, pre: Preflight, consumerKey: string): Promise<{ login: JwtLoginResult; eventLogs: EventLogReport }> {
   const { ui, log, options } = ctx;
-  ui.step(`Logging in as ${pre.username} with the JWT bearer flow`);
+  ui.step(messages.getMessage('step.jwtLogin', [pre.username]));
   const loginOptions: Parameters<typeof jwtLogin>[0] = {
     consumerKey,
     username: pre.username,
@@ -70,8 +70,8 @@ async function loginAndRead(ctx: Context, pre: Preflight, consumerKey: string): 
   };
   const login = await jwtLogin(loginOptions);
   ui.done();
-  log.pass('jwt.login', `JWT bearer login as ${pre.username} succeeded at ${login.tokenUrl} (audience ${login.audience}).`);
-  ui.step('Reading event log files as the integration user');
+  log.pass('jwt.login', messages.getMessage('check.jwtLogin', [pre.username, login.tokenUrl, login.audience]));
+  ui.step(messages.getMessage('step.eventLogsAsUser'));
   const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: ctx.conn.getApiVersion() });
   // A session the org ends right after the login: the same JWT login once more (we hold the key).
   const relogin = async (): Promise<void> => void (asUser.accessToken = (await jwtLogin(loginOptions)).accessToken);
@@ -96,7 +96,7 @@ export function recordVendorProofs(log: CheckLog, options: Pick<SetupOptions, 'v
     else if (isMyDomainPair(login, myDomainUrl)) log.pass(id, messages.getMessage('info.vendorProved', [name, pair.audience, pair.tokenUrl]));
     else {
       const attempt = login.attempts.find((a) => isMyDomainPair(a, myDomainUrl));
-      const answer = attempt ? `${attempt.outcome}${attempt.description ? ` ${attempt.description}` : ''}` : 'not tried';
+      const answer = attempt ? `${attempt.outcome}${attempt.description ? ` ${attempt.description}` : ''}` : messages.getMessage('value.notTried');
       log.warn(id, messages.getMessage('warning.vendorNotProved', [login.tokenUrl, login.audience, name, pair.audience, answer]));
     }
   }
@@ -122,11 +122,11 @@ export async function prove(ctx: Context, pre: Preflight, consumerKey: string): 
     recordVendorProofs(log, options, myDomain, undefined, reason);
   };
   if (options.dryRun) {
-    skipped('Dry run: nothing was deployed, so there is nothing to log in to yet.');
+    skipped(messages.getMessage('skip.proofDryRun'));
     return base;
   }
   if (pre.keys.privateKey && !consumerKey) {
-    skipped('The consumer key could not be read from the org, so the JWT login cannot be tried here: run sf anzenna verify --consumer-key <key from Setup>.');
+    skipped(messages.getMessage('skip.proofNoConsumerKey'));
     return base;
   }
   if (pre.keys.privateKey) {
@@ -149,10 +149,10 @@ export async function prove(ctx: Context, pre: Preflight, consumerKey: string): 
       return { ...base, login, eventLogs, tokenUrl: login.tokenUrl, audience: login.audience };
     }
   } else {
-    skipped('The vendor holds the private key: the live JWT login is theirs to run (their "Connected" status).');
+    skipped(messages.getMessage('skip.proofVendorHoldsKey'));
     noteHiddenCertificate(log, pre, undefined);
   }
-  ui.step('Reading event log files as the admin');
+  ui.step(messages.getMessage('step.eventLogsAsAdmin'));
   const eventLogs = await checkEventLogs(ctx.conn, pre.admin.username);
   ui.done();
   recordEventLogs(log, eventLogs);

@@ -2,12 +2,16 @@
  * What setup hands over: the fields the vendors ask for, ready-to-paste blocks for Anzenna and for an
  * Elastic-based collector (AQUILA/CyTech), and the checks that ran. Never key material: only the path.
  */
+import { Messages } from '@salesforce/core';
 import type { CheckOutcome, CheckStatus } from '../checks/model.js';
 import { myDomainPair } from '../auth/jwt-login.js';
 import type { Action } from '../plan/plan.js';
 import type { VendorChoice } from '../project/inputs.js';
 
 export type { CheckOutcome, CheckStatus } from '../checks/model.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.setup');
 
 export type SetupChange = { action: string; detail: string };
 
@@ -92,7 +96,7 @@ export type VendorInput = {
   privateKeyPath?: string;
 };
 
-export const VENDOR_KEY_HELD = '(the vendor holds the private key)';
+export const VENDOR_KEY_HELD = messages.getMessage('value.vendorHoldsKey');
 
 export const selectedVendors = (choice: VendorChoice): Array<'anzenna' | 'elastic'> => (choice === 'both' ? ['anzenna', 'elastic'] : [choice]);
 

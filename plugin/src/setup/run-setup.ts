@@ -30,7 +30,7 @@ async function confirmProduction(pre: Preflight, plan: readonly Action[], option
 }
 
 async function preflight(conn: Connection, adminUsername: string, options: SetupOptions, ui: SetupUi, log: CheckLog): Promise<Preflight> {
-  ui.step('Checking the certificate and the org');
+  ui.step(messages.getMessage('step.preflight'));
   const keys = await prepareKeys(options, log);
   const org = await readOrg(conn, adminUsername, options, log);
   ui.done();
@@ -101,7 +101,7 @@ export function withoutUnrealHandoff(result: SetupResult, existingConsumerKey: s
     ...result,
     consumerKey,
     ...(pairIsReal ? {} : { privateKeyPath: null, certificatePath: null, certificateSha256: null, certificateExpiresAt: null }),
-    dryRunNote: messages.getMessage('info.dryRunNote', [unreal.length > 0 ? unreal.join(', ') : 'none']),
+    dryRunNote: messages.getMessage('info.dryRunNote', [unreal.length > 0 ? unreal.join(', ') : messages.getMessage('value.none')]),
     vendor: {
       ...result.vendor,
       ...(anzenna ? { anzenna: { ...anzenna, consumerKey } } : {}),

@@ -32,6 +32,7 @@ import { SkipCheck } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify');
+const checkMessages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify.checks');
 
 export type VerifyOptions = VerifyInputs & {
   /** The consumer key as the vendor has it, exactly as given (whitespace is what we look for). */
@@ -98,7 +99,7 @@ export class VerifyContext {
     this.user = lazy(async () => withSandboxCopy(conn, await readIntegrationUser(conn, this.username), this.org().then((o) => o.isSandbox, () => false)));
     this.grants = lazy(async () => {
       const user = await this.user();
-      if (!user.id) throw new SkipCheck(`The integration user ${this.username} does not exist (see user.exists).`);
+      if (!user.id) throw new SkipCheck(checkMessages.getMessage('skip.noUser', [this.username]));
       return readPermissionGrants(conn, user.id, [...REQUIRED_PERMISSIONS, ...BROAD_PERMISSIONS, ...DANGEROUS_PERMISSIONS]);
     });
     this.globalSettings = lazy(() => readGlobalSettings(conn, this.names.globalSettings));
@@ -123,13 +124,13 @@ export class VerifyContext {
     if (!local.privateKey) {
       throw new SkipCheck(
         local.privateKeyError
-          ? `The private key could not be used (see certificate.matchesKey): ${local.privateKeyError}`
-          : `No private key here (--private-key-file, or ${keyFilePaths(options.outputDir, options.appName).key} from setup): the vendor holds it, so their "Connected" status is the live test.`
+          ? messages.getMessage('skip.privateKeyUnusable', [local.privateKeyError])
+          : messages.getMessage('skip.noPrivateKey', [keyFilePaths(options.outputDir, options.appName).key])
       );
     }
     const [org, global] = await Promise.all([this.org(), this.globalSettings()]);
     const consumerKey = global.consumerKey?.trim() ?? options.consumerKey?.trim();
-    if (!consumerKey) throw new SkipCheck('The consumer key could not be read from the org and none was given (--consumer-key).');
+    if (!consumerKey) throw new SkipCheck(messages.getMessage('skip.noConsumerKey'));
     // The user as found (in a refreshed sandbox: its `<username>.<sandbox>` copy).
     const username = (await this.user().catch(() => undefined))?.username ?? this.username;
     return { consumerKey, username, privateKey: local.privateKey, myDomainUrl: org.myDomainUrl, isSandbox: org.isSandbox, waitMs: 0 };
@@ -170,7 +171,7 @@ export class VerifyContext {
       login = await this.login();
     } catch (error) {
       if (error instanceof OutsideIpRanges) return asAdmin();
-      throw new SkipCheck(`Needs the live JWT login as ${this.username}, which failed (see live.jwt).`);
+      throw new SkipCheck(messages.getMessage('skip.liveLoginFailed', [this.username]));
     }
     const asUser = new JsforceConnection({ instanceUrl: login.instanceUrl, accessToken: login.accessToken, version: this.conn.getApiVersion() });
     // A session that ends right after its login is logged in again once (we hold the key), as setup's proof does.

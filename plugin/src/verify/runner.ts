@@ -3,8 +3,12 @@
  * with the error's actions, a SkipCheck becomes a skip with its reason, and every other check still runs.
  * Shared facts (the org, the app, the user) are loaded once, lazily, by whichever check asks first.
  */
-import { SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { SkipCheck, type CheckGroup, type CheckResult, type Outcome, type VerifySummary } from './types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const checkMessages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify.checks');
+const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.verify');
 
 export type Check<C> = {
   id: string;
@@ -38,16 +42,20 @@ export async function need<T>(fact: Lazy<T>, owner: string): Promise<T> {
     return await fact();
   } catch (error) {
     if (error instanceof SkipCheck) throw error;
-    throw new SkipCheck(`Needs ${owner}, which could not run: ${firstLine(error)}`);
+    throw new SkipCheck(checkMessages.getMessage('skip.needs', [owner, firstLine(error)]));
   }
 }
 
-const FALLBACK_ACTION = 'Run the command again; if it keeps failing, run it with --json and keep the output for support.';
+const fallbackActions = (): string[] => checkMessages.getMessages('fallback.actions');
 
 function failureOf(error: unknown): Outcome {
-  const actions = error instanceof SfError && error.actions?.length ? error.actions : [FALLBACK_ACTION];
-  const name = error instanceof Error && error.name !== 'Error' && error.name !== 'SfError' ? ` (${error.name})` : '';
-  return { status: 'fail', message: `Could not check: ${error instanceof Error ? error.message : String(error)}${name}`, actions };
+  const actions = error instanceof SfError && error.actions?.length ? error.actions : fallbackActions();
+  const text = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof Error && error.name !== 'Error' && error.name !== 'SfError'
+      ? checkMessages.getMessage('error.couldNotCheck.named', [text, error.name])
+      : checkMessages.getMessage('error.couldNotCheck', [text]);
+  return { status: 'fail', message, actions };
 }
 
 export async function runCheck<C>(check: Check<C>, context: C): Promise<CheckResult> {
@@ -65,7 +73,7 @@ export async function runCheck<C>(check: Check<C>, context: C): Promise<CheckRes
     }
   }
   // Anything that did not pass says what to do.
-  if ((outcome.status === 'warn' || outcome.status === 'fail') && !outcome.actions?.length) outcome = { ...outcome, actions: [FALLBACK_ACTION] };
+  if ((outcome.status === 'warn' || outcome.status === 'fail') && !outcome.actions?.length) outcome = { ...outcome, actions: fallbackActions() };
   return {
     id: check.id,
     group: check.group,
@@ -92,14 +100,13 @@ export function isOk(summary: VerifySummary, strict: boolean): boolean {
 }
 
 export function verdictOf(summary: VerifySummary, strict: boolean): string {
-  const skipped = summary.skip > 0 ? `, ${summary.skip} skipped` : '';
-  if (summary.fail > 0) {
-    return `✖ Not ready: ${summary.fail} of ${summary.total} checks failed, ${summary.warn} warning(s)${skipped}. Fix the failed checks, then run it again.`;
+  const { pass, warn, fail, skip, total } = summary;
+  if (fail > 0) {
+    return skip > 0 ? messages.getMessage('verdict.fail.skipped', [fail, total, warn, skip]) : messages.getMessage('verdict.fail', [fail, total, warn]);
   }
-  if (summary.warn > 0) {
-    return strict
-      ? `✖ ${summary.warn} warning(s) with --strict (${summary.pass} passed${skipped}). Resolve them, or run without --strict.`
-      : `! Working, with ${summary.warn} warning(s) (${summary.pass} passed${skipped}).`;
+  if (warn > 0 && strict) {
+    return skip > 0 ? messages.getMessage('verdict.strict.skipped', [warn, pass, skip]) : messages.getMessage('verdict.strict', [warn, pass]);
   }
-  return `✔ All ${summary.pass} checks passed${skipped}.`;
+  if (warn > 0) return skip > 0 ? messages.getMessage('verdict.warn.skipped', [warn, pass, skip]) : messages.getMessage('verdict.warn', [warn, pass]);
+  return skip > 0 ? messages.getMessage('verdict.pass.skipped', [pass, skip]) : messages.getMessage('verdict.pass', [pass]);
 }
