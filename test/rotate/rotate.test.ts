@@ -247,12 +247,13 @@ describe('sf anzenna cert rotate --parallel-app', () => {
 
   it('retires the old app, not the new one, when Salesforce auto-named the old app\'s policies (app created in Setup)', async () => {
     const { o, dir, setup } = await setUpOrg();
-    o.emu.scenario.renameComponent('ExtlClntAppOauthConfigurablePolicies', 'Anzenna_oauth_defaultPolicy', 'Anzenna_oauthPlcy');
-    o.emu.scenario.renameComponent('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'Anzenna_plcy');
     const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
     assert.equal(res.code, 0, res.stdout + res.stderr);
     const r = res.json?.result as RotateResult;
-    // Both apps' policies now start with "Anzenna_": the old app's must be told apart by the app they name.
+    // Renamed after the second app exists, so the org lists the new app's policies first: both start with
+    // "Anzenna_", and the old app's must be told apart by the app they name, not by the order or the prefix.
+    o.emu.scenario.renameComponent('ExtlClntAppOauthConfigurablePolicies', 'Anzenna_oauth_defaultPolicy', 'Anzenna_oauthPlcy');
+    o.emu.scenario.renameComponent('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy', 'Anzenna_plcy');
     assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200);
     const fin = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
     assert.equal(fin.code, 0, fin.stdout + fin.stderr);
@@ -277,6 +278,30 @@ describe('sf anzenna cert rotate --parallel-app', () => {
     assert.equal(fin.json?.result?.retired, 'deleted');
     assert.deepEqual(fin.json?.result?.plan, []);
     assert.equal(existsSync(join(dir, 'anzenna.rotation.json')), false);
+  });
+
+  it('--finish refuses (and changes nothing) when the old app\'s policy cannot be found, rather than report it off', async () => {
+    const { o, dir, setup } = await setUpOrg();
+    const res = await o.run<RotateResult>(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const r = res.json?.result as RotateResult;
+    assert.equal((await jwtLogin(o, r.privateKeyPath ?? '', r.consumerKey, setup.username)).status, 200);
+    o.emu.scenario.removeComponent('ExtlClntAppConfigurablePolicies', 'Anzenna_defaultPolicy');
+    const before = o.snapshot();
+    const fin = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--finish', '--json']);
+    assert.equal(fin.code, 1, fin.stdout);
+    assert.equal(fin.json?.name, 'OldAppPolicyUnreadableError');
+    assert.match((fin.json?.actions ?? []).join(' '), /--finish --delete-app/);
+    assert.equal(o.snapshot(), before, 'nothing changed (in particular not the new app)');
+    assert.ok(existsSync(join(dir, 'anzenna.rotation.json')), 'the record stays for the next try');
+  });
+
+  it('--parallel-app from another output directory does not take over a second app it did not record', async () => {
+    const { o, dir } = await setUpOrg();
+    assert.equal((await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', dir, '--parallel-app', '--json'])).code, 0);
+    const other = await o.run(['anzenna', 'cert', 'rotate', '-o', 'emu', '-d', join(o.cwd, 'elsewhere'), '--parallel-app', '--json']);
+    assert.equal(other.code, 1, other.stdout);
+    assert.equal(other.json?.name, 'ParallelAppExistsError');
   });
 
   it('--delete-app needs --finish', async () => {

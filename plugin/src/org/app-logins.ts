@@ -6,15 +6,16 @@
 import type { Connection } from '@salesforce/core';
 import { q } from './integration-user.js';
 
-export type AppLogins = { userFound: boolean; lastSuccessAt?: string };
+/** `successes`: the newest successful login times, newest first (at most two). */
+export type AppLogins = { userFound: boolean; lastSuccessAt?: string; successes: string[] };
 
 export async function lastSuccessfulLogin(conn: Connection, username: string, application: string): Promise<AppLogins> {
   const [user] = (await conn.query<{ Id: string }>(`SELECT Id FROM User WHERE Username = ${q(username)}`)).records;
-  if (!user) return { userFound: false };
-  const [row] = (
+  if (!user) return { userFound: false, successes: [] };
+  const rows = (
     await conn.query<{ LoginTime: string }>(
-      `SELECT LoginTime FROM LoginHistory WHERE UserId = '${user.Id}' AND Status = 'Success' AND Application = ${q(application)} ORDER BY LoginTime DESC LIMIT 1`
+      `SELECT LoginTime FROM LoginHistory WHERE UserId = '${user.Id}' AND Status = 'Success' AND Application = ${q(application)} ORDER BY LoginTime DESC LIMIT 2`
     )
   ).records;
-  return { userFound: true, lastSuccessAt: row?.LoginTime };
+  return { userFound: true, lastSuccessAt: rows[0]?.LoginTime, successes: rows.map((r) => r.LoginTime) };
 }

@@ -29,8 +29,10 @@ export type PlannedFinish = { view: OrgView; plan: RotationAction[]; state: Rota
  */
 async function checkNewAppUsed(ctx: Context, view: OrgView, state: RotationState): Promise<void> {
   if (ctx.options.force) return;
-  const logins = await lastSuccessfulLogin(ctx.conn, view.username, state.newAppName);
-  const vendor = logins.lastSuccessAt && (!state.ownLoginAt || Date.parse(logins.lastSuccessAt) > Date.parse(state.ownLoginAt));
+  const { successes } = await lastSuccessfulLogin(ctx.conn, view.username, state.newAppName);
+  const vendor = state.ownLoginAt
+    ? successes.length > 0 && Date.parse(successes[0]) > Date.parse(state.ownLoginAt)
+    : successes.length > (state.proofRun ? 1 : 0);
   if (!vendor) throw messages.createError('error.NewAppNotUsed', [state.newAppName, view.username], [ctx.options.orgName, state.newAppName]);
 }
 
@@ -43,6 +45,8 @@ export async function planFinish(ctx: Context, adminUsername: string): Promise<P
     countAppTokens(ctx.conn, options.appName),
   ]);
   const policyXml = old.get('appPolicy');
+  // Without its policy the old app cannot be switched off: never report it retired while it still takes logins.
+  if (old.appExists && !policyXml && !options.deleteApp) throw messages.createError('error.OldAppPolicyUnreadable', [options.appName], [options.appName]);
   const policy = policyXml ? parseMetadataXml(policyXml, 'the app policy (org)') : undefined;
   // An old app already gone (deleted by hand, or by an interrupted --finish --delete-app) is retired: nothing to do.
   if (old.appExists) await checkNewAppUsed(ctx, view, state);

@@ -168,6 +168,9 @@ export async function applyParallelApp(ctx: Context, view: OrgView, planned: Pla
   }
   await saveRotationState(options, state);
   if (planned.keys.privateKey) {
+    // Recorded before the login: if its time cannot be read back, --finish still discounts one login.
+    state.proofRun = true;
+    await saveRotationState(options, state);
     await proveKey(ctx, view, state.consumerKey, planned.keys.privateKey, messages.getMessage('step.proveParallel', [view.username, planned.newAppName]));
     state.ownLoginAt = (await lastSuccessfulLogin(ctx.conn, view.username, planned.newAppName).catch(() => undefined))?.lastSuccessAt;
     await saveRotationState(options, state);

@@ -15,10 +15,19 @@ const messages = Messages.loadMessages('@sf-anzenna/plugin-anzenna', 'anzenna.ce
 
 /**
  * What --parallel-app leaves for --finish (no secret). Written before the deploy, so a run interrupted while
- * the deploy may still land can be finished; `ownLoginAt`: LoginHistory's time of this machine's own proof
- * through the new app, which is not the vendor's login --finish waits for.
+ * the deploy may still land can be finished. `proofRun`: this machine logged in through the new app (saved
+ * before it tries); `ownLoginAt`: LoginHistory's time of that login when it could be read. Neither is the
+ * vendor's login --finish waits for.
  */
-export type RotationState = { appName: string; newAppName: string; consumerKey: string; certificateSha256: string; createdAt: string; ownLoginAt?: string };
+export type RotationState = {
+  appName: string;
+  newAppName: string;
+  consumerKey: string;
+  certificateSha256: string;
+  createdAt: string;
+  proofRun?: boolean;
+  ownLoginAt?: string;
+};
 
 export const stateFilePath = (options: RotateOptions): string => join(options.outputDir, `${fileBaseForApp(options.appName)}.rotation.json`);
 
