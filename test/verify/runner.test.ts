@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SfError } from '@salesforce/core';
 import { isOk, lazy, need, runChecks, summarise, verdictOf, type Check } from '../../plugin/src/verify/runner.js';
 import { renderVerifyReport } from '../../plugin/src/verify/report.js';
-import { parseUsageUser } from '../../plugin/src/verify/token-usage.js';
+import { parseUsageUser } from '../../plugin/src/org/oauth-usage.js';
 import { pass, SkipCheck, warn, type VerifyResult } from '../../plugin/src/verify/types.js';
 
 type Ctx = { calls: number; fact: () => Promise<string> };

@@ -50,12 +50,12 @@ describe('sf anzenna verify and status interrupted', () => {
     const vendor = join(o.cwd, 'vendor');
     assert.equal((await o.run(['anzenna', 'cert', 'generate', '-d', vendor])).code, 0);
     assert.equal((await o.run(['anzenna', 'setup', '-o', 'emu', '--no-prompt', '-c', join(vendor, 'anzenna.crt'), '--json'], { TMPDIR: tmp })).code, 0);
-    // Interrupted once it has looked at LoginHistory a second time: it is polling for the first login.
+    // Interrupted once it has looked at LoginHistory a second time, so it is polling for the first login
+    // (interruptAt fails the test when the signal was never sent).
     const looks = (): number => o.emu.requestLog.filter((r) => r.operation === 'query' && /LoginHistory/.test(decodeURIComponent(r.path))).length;
     const arm = (send: () => void): void => o.emu.faults.onceAfter('query', () => (looks() >= 2 ? send() : arm(send)));
     const run = await interruptAt(o, ['anzenna', 'status', '-o', 'emu', '--wait', '5', '--poll-interval', '1'], tmp, { arm });
     assert.equal(run.code, 130, run.stdout + run.stderr);
     assert.match(interruptedLine(run), /Interrupted \(SIGINT\)\. Nothing was changed in the org \(status only reads\)/);
-    assert.ok(looks() >= 2, 'it had looked at LoginHistory more than once: it was polling');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Taking an External Client App out of service, shared by `revoke` and `cert rotate --finish`: switch the app
  * and its OAuth plugin off (a deploy of its app policy as the org has it), or delete the app's components (a
- * destructive deploy). Revoking its tokens is `revokeAppTokens` (oauth-usage.ts).
+ * destructive deploy). Revoking its tokens is `revokeAndCount` (oauth-usage.ts).
  */
 import type { Connection } from '@salesforce/core';
 import { componentRefs, parseMetadataXml, serializeMetadataXml, setText, type ComponentKey } from '../metadata/index.js';

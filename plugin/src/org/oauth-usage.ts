@@ -32,29 +32,29 @@ export function parseUsageUser(entry: Record<string, unknown>): TokenUser {
   };
 }
 
-export async function readTokenUsage(conn: Connection, appName: string): Promise<TokenUsage> {
+/** The app's URL under the usage resource (`…/apps/oauth/usage/<identifier>`), or undefined when the org lists no such app. */
+async function usageAppUrl(conn: Connection, appName: string): Promise<string | undefined> {
   const base = `/services/data/v${conn.version}/apps/oauth/usage`;
   const { apps = [] } = await conn.request<{ apps?: UsageApp[] }>(base);
   const app = apps.find((a) => a.developerName?.toLowerCase() === appName.toLowerCase());
   const id = app?.identifier ?? app?.id;
-  if (!id) return { appFound: false, users: [] };
-  const { users = [] } = await conn.request<{ users?: Array<Record<string, unknown>> }>(`${base}/${encodeURIComponent(id)}/users`);
-  return { appFound: true, users: users.map(parseUsageUser) };
+  return id ? `${base}/${encodeURIComponent(id)}` : undefined;
 }
 
-/**
- * Revokes every OAuth token issued through the app (Connect REST "OAuth Usage Resources", API 59.0+):
- * `DELETE /apps/oauth/usage/<app>/tokens`. UNVERIFIED on a real org: that the app-wide DELETE also revokes the
- * JWT bearer flow's access tokens (the guide speaks of refresh tokens). Returns false when the org lists no such app.
- */
-export async function revokeAppTokens(conn: Connection, appName: string): Promise<boolean> {
-  const base = `/services/data/v${conn.version}/apps/oauth/usage`;
-  const { apps = [] } = await conn.request<{ apps?: UsageApp[] }>(base);
-  const app = apps.find((a) => a.developerName?.toLowerCase() === appName.toLowerCase());
-  const id = app?.identifier ?? app?.id;
-  if (!id) return false;
-  await conn.request({ method: 'DELETE', url: `${base}/${encodeURIComponent(id)}/tokens` });
-  return true;
+async function usersOf(conn: Connection, appUrl: string): Promise<TokenUser[]> {
+  const { users = [] } = await conn.request<{ users?: Array<Record<string, unknown>> }>(`${appUrl}/users`);
+  return users.map(parseUsageUser);
+}
+
+export async function readTokenUsage(conn: Connection, appName: string): Promise<TokenUsage> {
+  const appUrl = await usageAppUrl(conn, appName);
+  return appUrl ? { appFound: true, users: await usersOf(conn, appUrl) } : { appFound: false, users: [] };
+}
+
+/** The total of the users' token counts; a listed user without a count (the entry shape is UNVERIFIED) makes it unknown, never 0. */
+function totalTokens(users: readonly TokenUser[]): number | undefined {
+  const counts = users.map((u) => u.tokenCount);
+  return counts.some((c) => c === undefined) ? undefined : counts.reduce((n: number, c) => n + (c ?? 0), 0);
 }
 
 /**
@@ -65,22 +65,22 @@ export async function revokeAppTokens(conn: Connection, appName: string): Promis
 export async function countAppTokens(conn: Connection, appName: string): Promise<{ appInUsage: boolean; count?: number }> {
   try {
     const usage = await readTokenUsage(conn, appName);
-    if (!usage.appFound) return { appInUsage: false, count: 0 };
-    // A listed user without a count (the entry shape is UNVERIFIED) makes the total unknown, never 0.
-    const counts = usage.users.map((u) => u.tokenCount);
-    return { appInUsage: true, count: counts.some((c) => c === undefined) ? undefined : counts.reduce((n: number, c) => n + (c ?? 0), 0) };
+    return usage.appFound ? { appInUsage: true, count: totalTokens(usage.users) } : { appInUsage: false, count: 0 };
   } catch {
     return { appInUsage: true, count: undefined };
   }
 }
 
 /**
- * Revokes every token of the app, then counts what the org still lists: 0 when none (or the app is no longer
- * listed), undefined when the usage resource cannot tell. UNVERIFIED that the app-wide revocation ends the
- * access tokens of JWT bearer logins: a count above 0 afterwards is how a real org answers that.
+ * Revokes every OAuth token issued through the app (Connect REST "OAuth Usage Resources", API 59.0+:
+ * `DELETE /apps/oauth/usage/<app>/tokens`), then counts what the org still lists (the app looked up once): 0 when none
+ * (or the app is not listed), undefined when the usage resource cannot tell. UNVERIFIED that the app-wide
+ * revocation ends the access tokens of JWT bearer logins: a count above 0 afterwards is how a real org answers that.
  */
 export async function revokeAndCount(conn: Connection, appName: string): Promise<number | undefined> {
-  await revokeAppTokens(conn, appName);
-  const left = await countAppTokens(conn, appName);
-  return left.appInUsage ? left.count : 0;
+  const appUrl = await usageAppUrl(conn, appName);
+  if (!appUrl) return 0;
+  await conn.request({ method: 'DELETE', url: `${appUrl}/tokens` });
+  const users = await usersOf(conn, appUrl).catch(() => undefined);
+  return users ? totalTokens(users) : undefined;
 }

@@ -27,7 +27,7 @@ import { loadAppFacts, readGlobalSettings, type AppFacts, type GlobalSettings } 
 import { measureClockSkew, type ClockSkew } from './clock.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 import { lazy, type Lazy } from './runner.js';
-import { readTokenUsage, type TokenUsage } from './token-usage.js';
+import { readTokenUsage, type TokenUsage } from '../org/oauth-usage.js';
 import { SkipCheck } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
